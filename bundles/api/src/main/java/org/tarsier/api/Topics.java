@@ -1,0 +1,45 @@
+package org.tarsier.api;
+
+/**
+ * Event Admin topics and event property keys.
+ *
+ * <p>Topics name the probe and the event kind, for example {@code org/tarsier/event/process/EXEC}.
+ * Dynamic values such as container ids never appear in a topic; they travel in properties.
+ */
+public final class Topics {
+
+    /** Prefix of every event topic; subscribe to {@code EVENT_PREFIX + "*"} for all events. */
+    public static final String EVENT_PREFIX = "org/tarsier/event/";
+
+    /** Prefix of every alert topic; a detector posts on {@code ALERT_PREFIX + detectorName}. */
+    public static final String ALERT_PREFIX = "org/tarsier/alert/";
+
+    public static final String PROCESS_EXEC = EVENT_PREFIX + "process/EXEC";
+    public static final String PROCESS_FORK = EVENT_PREFIX + "process/FORK";
+    public static final String PROCESS_EXIT = EVENT_PREFIX + "process/EXIT";
+
+    /** Property holding the {@link org.tarsier.api.event.Event} record itself. */
+    public static final String PROPERTY_EVENT = "tarsier.event";
+
+    /** Property holding the {@link org.tarsier.api.alert.Alert} record itself. */
+    public static final String PROPERTY_ALERT = "tarsier.alert";
+
+    /** Property holding the name of the probe that produced an event, for example {@code process}. */
+    public static final String PROPERTY_PROBE = "tarsier.probe";
+
+    /** Property holding the container id, or {@code host}; usable in Event Admin filters. */
+    public static final String PROPERTY_CONTAINER_ID = "container.id";
+
+    private Topics() {
+    }
+
+    /** Returns the topic of events of {@code kind} from {@code probe}, e.g. process and EXEC. */
+    public static String eventTopic(String probe, String kind) {
+        return EVENT_PREFIX + probe + "/" + kind;
+    }
+
+    /** Returns the alert topic of the named detector, e.g. {@code org/tarsier/alert/rules}. */
+    public static String alertTopic(String detector) {
+        return ALERT_PREFIX + detector;
+    }
+}

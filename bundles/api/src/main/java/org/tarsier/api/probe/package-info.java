@@ -1,0 +1,7 @@
+/** The contract between probe bundles and the agent's shell and exporter. */
+@Export
+@Version("1.0.0")
+package org.tarsier.api.probe;
+
+import org.osgi.annotation.bundle.Export;
+import org.osgi.annotation.versioning.Version;
