@@ -1,0 +1,76 @@
+package org.tarsier.itest;
+
+import static org.ops4j.pax.exam.CoreOptions.bundle;
+import static org.ops4j.pax.exam.CoreOptions.composite;
+import static org.ops4j.pax.exam.CoreOptions.junitBundles;
+import static org.ops4j.pax.exam.CoreOptions.systemPackage;
+import static org.ops4j.pax.exam.CoreOptions.systemProperty;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Properties;
+import java.util.jar.JarFile;
+
+import org.ops4j.pax.exam.Option;
+
+/**
+ * Pax Exam options that boot the same bundles as the exported agent jar.
+ *
+ * <p>The bundle list comes from the {@code launch.bundles} entry of the jar's
+ * {@code launcher.properties}, so the tests run exactly what {@code ./tarsier run} runs. The
+ * Gogo shell bundle is left out because it would read the test JVM's standard input.
+ */
+final class AgentOptions {
+
+    private static final Path AGENT_JAR = Path.of(System.getProperty("tarsier.agent.jar",
+            "../runtime/target/tarsier.jar"));
+    private static final Path BUNDLE_DIR = Path.of("target/agent-bundles");
+
+    private AgentOptions() {
+    }
+
+    /** Returns the options for the agent's bundles plus the given framework properties. */
+    static Option agent(Option... extra) {
+        List<Option> options = new ArrayList<>();
+        options.add(junitBundles());
+        // Pax Exam sets org.osgi.framework.system.packages.extra itself; this option adds to it.
+        options.add(systemPackage("com.sun.net.httpserver"));
+        options.add(systemProperty("tarsier.home").value(System.getProperty("tarsier.home", "..")));
+        for (Path jar : agentBundles()) {
+            options.add(bundle(jar.toUri().toString()));
+        }
+        options.addAll(List.of(extra));
+        return composite(options.toArray(Option[]::new));
+    }
+
+    private static List<Path> agentBundles() {
+        try (JarFile jar = new JarFile(AGENT_JAR.toFile())) {
+            Properties launcher = new Properties();
+            try (InputStream in = jar.getInputStream(jar.getEntry("launcher.properties"))) {
+                launcher.load(in);
+            }
+            Files.createDirectories(BUNDLE_DIR);
+            List<Path> bundles = new ArrayList<>();
+            for (String entry : launcher.getProperty("launch.bundles").split(",")) {
+                if (entry.contains("gogo.shell")) {
+                    continue;
+                }
+                Path target = BUNDLE_DIR.resolve(Path.of(entry).getFileName()).toAbsolutePath();
+                try (InputStream in = jar.getInputStream(jar.getEntry(entry))) {
+                    Files.copy(in, target, StandardCopyOption.REPLACE_EXISTING);
+                }
+                bundles.add(target);
+            }
+            return bundles;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read the agent jar " + AGENT_JAR
+                    + "; build it with 'mvn install -pl runtime -am'", e);
+        }
+    }
+}
