@@ -1,6 +1,8 @@
 package org.tarsier.api.container;
 
+import java.time.Instant;
 import java.util.Collection;
+import java.util.Optional;
 
 import org.osgi.annotation.versioning.ProviderType;
 
@@ -37,4 +39,15 @@ public interface ContainerResolver {
 
     /** Returns the containers known to be running now. */
     Collection<ContainerInfo> containers();
+
+    /**
+     * Returns when a container last started, as its runtime reported it.
+     *
+     * @param containerId full container id, as in {@link ContainerInfo#id()}
+     * @return the start time, or empty when the runtime's API did not report one
+     * @since 1.1
+     */
+    default Optional<Instant> startedAt(String containerId) {
+        return Optional.empty();
+    }
 }
