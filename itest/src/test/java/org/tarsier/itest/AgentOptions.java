@@ -42,11 +42,27 @@ final class AgentOptions {
         // Pax Exam sets org.osgi.framework.system.packages.extra itself; this option adds to it.
         options.add(systemPackage("com.sun.net.httpserver"));
         options.add(systemProperty("tarsier.home").value(System.getProperty("tarsier.home", "..")));
+        options.add(systemProperty("felix.fileinstall.dir").value(configDir().toString()));
+        options.add(systemProperty("org.osgi.service.log.admin.loglevel").value("INFO"));
         for (Path jar : agentBundles()) {
             options.add(bundle(jar.toUri().toString()));
         }
         options.addAll(List.of(extra));
         return composite(options.toArray(Option[]::new));
+    }
+
+    private static Path configDir() {
+        try {
+            Path dir = Files.createDirectories(Path.of("target/itest-etc")).toAbsolutePath();
+            // Only warnings on the test output: Felix Log reports bundle and service events at
+            // INFO, and the agent's own INFO lines are checked through the Log Service instead.
+            Files.writeString(dir.resolve("org.tarsier.log.cfg"), "level = WARN\n");
+            Files.writeString(dir.resolve("org.osgi.service.log.admin.cfg"),
+                    "ROOT = INFO\nEvents = WARN\n");
+            return dir;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     private static List<Path> agentBundles() {

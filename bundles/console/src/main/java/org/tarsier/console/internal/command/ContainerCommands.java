@@ -47,7 +47,7 @@ public class ContainerCommands {
         ContainerResolver current = resolver;
         if (current == null) {
             throw new IllegalStateException("no ContainerResolver service is registered;"
-                    + " start the bundle org.tarsier.container-meta");
+                    + " start the bundle org.tarsier.container.meta");
         }
         List<ContainerInfo> containers = current.containers().stream()
                 .filter(container -> !container.isHost())

@@ -73,6 +73,6 @@ class ContainerCommandsTest {
 
         IllegalStateException e = assertThrows(IllegalStateException.class, commands::list);
         assertEquals("no ContainerResolver service is registered;"
-                + " start the bundle org.tarsier.container-meta", e.getMessage());
+                + " start the bundle org.tarsier.container.meta", e.getMessage());
     }
 }

@@ -1,0 +1,152 @@
+package org.tarsier.container.internal;
+
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import com.google.gson.JsonArray;
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParseException;
+import com.google.gson.JsonParser;
+
+/**
+ * Decodes the Docker Engine API responses that the resolver uses (API 1.24 and later).
+ *
+ * <p>Every decoder throws {@link JsonParseException} on malformed JSON or on a missing id, and
+ * treats any other missing field as empty.
+ */
+final class DockerJson {
+
+    /** Docker's start time of a container that never started. */
+    private static final String ZERO_TIME_PREFIX = "0001-01-01";
+
+    private DockerJson() {
+    }
+
+    /** Decodes the response of {@code GET /containers/{id}/json}. */
+    static DockerContainer inspect(String json) {
+        JsonObject root = object(JsonParser.parseString(json));
+        JsonObject config = object(root.get("Config"));
+        JsonObject state = object(root.get("State"));
+        return new DockerContainer(
+                requiredString(root, "Id"),
+                string(root, "Name"),
+                string(config, "Image"),
+                stringMap(config.get("Labels")),
+                instant(string(state, "StartedAt")),
+                integer(state, "Pid"),
+                bool(state, "Running"));
+    }
+
+    /**
+     * Decodes the response of {@code GET /containers/json}. The list carries no start time or
+     * pid, so those stay unknown until the container is inspected.
+     */
+    static List<DockerContainer> list(String json) {
+        JsonElement root = JsonParser.parseString(json);
+        if (!root.isJsonArray()) {
+            throw new JsonParseException("container list is not a JSON array");
+        }
+        List<DockerContainer> containers = new ArrayList<>();
+        for (JsonElement element : root.getAsJsonArray()) {
+            JsonObject item = object(element);
+            containers.add(new DockerContainer(
+                    requiredString(item, "Id"),
+                    firstString(item.get("Names")),
+                    string(item, "Image"),
+                    stringMap(item.get("Labels")),
+                    null,
+                    0,
+                    "running".equals(string(item, "State"))));
+        }
+        return containers;
+    }
+
+    /** Decodes one line of the {@code GET /events} stream. */
+    static DockerEvent event(String line) {
+        JsonObject root = object(JsonParser.parseString(line));
+        JsonObject actor = object(root.get("Actor"));
+        String id = string(actor, "ID");
+        if (id.isEmpty()) {
+            id = requiredString(root, "id");
+        }
+        return new DockerEvent(string(root, "Action"), id, stringMap(actor.get("Attributes")));
+    }
+
+    /** Returns {@code ApiVersion} from the response of {@code GET /version}. */
+    static String apiVersion(String json) {
+        return string(object(JsonParser.parseString(json)), "ApiVersion");
+    }
+
+    /** Builds a container from the attributes of a create or start event. */
+    static DockerContainer fromEvent(DockerEvent event, boolean running) {
+        Map<String, String> labels = new HashMap<>(event.attributes());
+        String name = labels.remove("name");
+        String image = labels.remove("image");
+        return new DockerContainer(event.id(), name, image, labels, null, 0, running);
+    }
+
+    private static JsonObject object(JsonElement element) {
+        return element != null && element.isJsonObject() ? element.getAsJsonObject()
+                : new JsonObject();
+    }
+
+    private static String requiredString(JsonObject object, String key) {
+        String value = string(object, key);
+        if (value.isEmpty()) {
+            throw new JsonParseException("missing " + key);
+        }
+        return value;
+    }
+
+    private static String string(JsonObject object, String key) {
+        JsonElement value = object.get(key);
+        return value != null && value.isJsonPrimitive() ? value.getAsString() : "";
+    }
+
+    private static int integer(JsonObject object, String key) {
+        JsonElement value = object.get(key);
+        return value != null && value.isJsonPrimitive() && value.getAsJsonPrimitive().isNumber()
+                ? value.getAsInt() : 0;
+    }
+
+    private static boolean bool(JsonObject object, String key) {
+        JsonElement value = object.get(key);
+        return value != null && value.isJsonPrimitive() && value.getAsBoolean();
+    }
+
+    private static String firstString(JsonElement element) {
+        if (element == null || !element.isJsonArray()) {
+            return "";
+        }
+        JsonArray array = element.getAsJsonArray();
+        return array.isEmpty() || !array.get(0).isJsonPrimitive() ? "" : array.get(0).getAsString();
+    }
+
+    private static Map<String, String> stringMap(JsonElement element) {
+        Map<String, String> map = new HashMap<>();
+        if (element != null && element.isJsonObject()) {
+            for (Map.Entry<String, JsonElement> entry : element.getAsJsonObject().entrySet()) {
+                if (entry.getValue().isJsonPrimitive()) {
+                    map.put(entry.getKey(), entry.getValue().getAsString());
+                }
+            }
+        }
+        return map;
+    }
+
+    private static Instant instant(String text) {
+        if (text.isEmpty() || text.startsWith(ZERO_TIME_PREFIX)) {
+            return null;
+        }
+        try {
+            return Instant.parse(text);
+        } catch (DateTimeParseException e) {
+            return null;
+        }
+    }
+}

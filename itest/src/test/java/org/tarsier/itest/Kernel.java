@@ -1,0 +1,84 @@
+package org.tarsier.itest;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+/** Reads what the kernel holds through bpftool and what this JVM holds through /proc. */
+final class Kernel {
+
+    private static final Pattern ID = Pattern.compile("^(\\d+): ", Pattern.MULTILINE);
+
+    private Kernel() {
+    }
+
+    /** Returns the ids of every BPF program in the kernel. */
+    static Set<Integer> programIds() throws IOException, InterruptedException {
+        return ids("prog");
+    }
+
+    /** Returns the ids of every BPF map in the kernel. */
+    static Set<Integer> mapIds() throws IOException, InterruptedException {
+        return ids("map");
+    }
+
+    /** Returns the ids of every BPF link in the kernel. */
+    static Set<Integer> linkIds() throws IOException, InterruptedException {
+        return ids("link");
+    }
+
+    private static Set<Integer> ids(String object) throws IOException, InterruptedException {
+        Docker.Result result = Docker.run(List.of("bpftool", object, "list"), 30);
+        if (result.exitCode() != 0) {
+            throw new IOException("bpftool " + object + " list failed: " + result.stderr());
+        }
+        Set<Integer> ids = new TreeSet<>();
+        Matcher matcher = ID.matcher(result.stdout());
+        while (matcher.find()) {
+            ids.add(Integer.parseInt(matcher.group(1)));
+        }
+        return ids;
+    }
+
+    /** A reading of kernel state that may fail. */
+    @FunctionalInterface
+    interface Reading<T> {
+        T read() throws IOException, InterruptedException;
+    }
+
+    /**
+     * Reads until the value satisfies the condition or 5 s pass, and returns the last value.
+     * The kernel releases BPF objects asynchronously, so a check right after a close can see
+     * them for a few milliseconds more.
+     */
+    static <T> T await(Reading<T> reading, java.util.function.Predicate<T> condition)
+            throws IOException, InterruptedException {
+        long deadline = System.currentTimeMillis() + 5_000;
+        T value = reading.read();
+        while (!condition.test(value) && System.currentTimeMillis() < deadline) {
+            Thread.sleep(100);
+            value = reading.read();
+        }
+        return value;
+    }
+
+    /** Returns the number of open file descriptors of this JVM. */
+    static long openFileDescriptors() throws IOException {
+        try (Stream<Path> fds = Files.list(Path.of("/proc/self/fd"))) {
+            return fds.count();
+        }
+    }
+
+    /** Returns the number of threads of this JVM, native ones included. */
+    static long threads() throws IOException {
+        try (Stream<Path> tasks = Files.list(Path.of("/proc/self/task"))) {
+            return tasks.count();
+        }
+    }
+}
