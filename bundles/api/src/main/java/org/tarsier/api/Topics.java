@@ -18,6 +18,15 @@ public final class Topics {
     public static final String PROCESS_FORK = EVENT_PREFIX + "process/FORK";
     public static final String PROCESS_EXIT = EVENT_PREFIX + "process/EXIT";
 
+    public static final String SYSCALL_COUNTS = EVENT_PREFIX + "syscall/COUNTS";
+    public static final String SYSCALL_SYSCALL = EVENT_PREFIX + "syscall/SYSCALL";
+
+    /** Prefix of the file probe's topics; the last token is a {@code FileOperation} name. */
+    public static final String FILE_PREFIX = EVENT_PREFIX + "file/";
+
+    /** Prefix of the tcp probe's topics; the last token is a {@code TcpOperation} name. */
+    public static final String TCP_PREFIX = EVENT_PREFIX + "tcp/";
+
     /** Property holding the {@link org.tarsier.api.event.Event} record itself. */
     public static final String PROPERTY_EVENT = "tarsier.event";
 
