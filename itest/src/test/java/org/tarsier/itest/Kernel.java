@@ -14,6 +14,10 @@ import java.util.stream.Stream;
 final class Kernel {
 
     private static final Pattern ID = Pattern.compile("^(\\d+): ", Pattern.MULTILINE);
+    private static final Pattern PROGRAM = Pattern.compile("^(\\d+): \\S+\\s+name (\\S+)");
+    private static final Pattern MAP_IDS = Pattern.compile("map_ids ([\\d,]+)");
+    private static final Pattern LINK = Pattern.compile("^(\\d+): .*?prog (\\d+)",
+            Pattern.MULTILINE);
 
     private Kernel() {
     }
@@ -31,6 +35,48 @@ final class Kernel {
     /** Returns the ids of every BPF link in the kernel. */
     static Set<Integer> linkIds() throws IOException, InterruptedException {
         return ids("link");
+    }
+
+    /** A loaded BPF program as {@code bpftool prog list} shows it. */
+    record Program(int id, String name, Set<Integer> mapIds) {
+    }
+
+    /** Returns every BPF program in the kernel with its name and maps. */
+    static List<Program> programs() throws IOException, InterruptedException {
+        Docker.Result result = Docker.run(List.of("bpftool", "prog", "list"), 30);
+        if (result.exitCode() != 0) {
+            throw new IOException("bpftool prog list failed: " + result.stderr());
+        }
+        List<Program> programs = new java.util.ArrayList<>();
+        // Each program starts a line with "ID: type  name NAME"; its map_ids follow below it.
+        for (String record : result.stdout().split("\n(?=\\d+: )")) {
+            Matcher program = PROGRAM.matcher(record);
+            if (!program.find()) {
+                continue;
+            }
+            Set<Integer> maps = new TreeSet<>();
+            Matcher mapIds = MAP_IDS.matcher(record);
+            if (mapIds.find()) {
+                for (String id : mapIds.group(1).split(",")) {
+                    maps.add(Integer.parseInt(id));
+                }
+            }
+            programs.add(new Program(Integer.parseInt(program.group(1)), program.group(2), maps));
+        }
+        return programs;
+    }
+
+    /** Returns the ids of the BPF links attached to any of the given programs. */
+    static Set<Integer> linksOf(Set<Integer> programIds) throws IOException, InterruptedException {
+        Docker.Result result = Docker.run(List.of("bpftool", "link", "list"), 30);
+        Set<Integer> links = new TreeSet<>();
+        Matcher matcher = LINK.matcher(result.stdout());
+        while (matcher.find()) {
+            if (programIds.contains(Integer.parseInt(matcher.group(2)))) {
+                links.add(Integer.parseInt(matcher.group(1)));
+            }
+        }
+        return links;
     }
 
     private static Set<Integer> ids(String object) throws IOException, InterruptedException {

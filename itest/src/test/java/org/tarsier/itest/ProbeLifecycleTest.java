@@ -42,20 +42,28 @@ public class ProbeLifecycleTest {
     public void unloadRemovesProgramsMapsAndLinks() throws Exception {
         Probe probe = Services.probe(context, "process");
         Services.awaitState(probe, ProbeState.LOADED, 30_000);
-        Set<Integer> loadedPrograms = Kernel.programIds();
-        Set<Integer> loadedMaps = Kernel.mapIds();
+        probe.unload();
+        Set<Integer> existing = Kernel.programIds();
+        probe.load();
+        Set<Integer> programIds = new HashSet<>();
+        Set<Integer> mapIds = new HashSet<>();
+        Set<Integer> linkIds = new HashSet<>();
+        recordProbeObjects(probe, existing, programIds, mapIds, linkIds);
 
         probe.unload();
-        // The kernel frees maps from a work queue after their last program is gone.
-        Set<Integer> probePrograms = Kernel.await(
-                () -> difference(loadedPrograms, Kernel.programIds()), s -> !s.isEmpty());
-        Set<Integer> probeMaps = Kernel.await(
-                () -> difference(loadedMaps, Kernel.mapIds()), s -> !s.isEmpty());
 
         assertEquals(ProbeState.UNLOADED, probe.state());
-        assertFalse("unload removed no program", probePrograms.isEmpty());
-        assertFalse("unload removed no map", probeMaps.isEmpty());
-        assertTrue("programs left: " + probe.programs(), probe.programs().isEmpty());
+        assertTrue("programs listed after unload: " + probe.programs(),
+                probe.programs().isEmpty());
+        assertFalse("the probe's maps were not found", mapIds.isEmpty());
+        assertFalse("the probe's links were not found", linkIds.isEmpty());
+        // The kernel frees maps from a work queue after their last program is gone.
+        assertEquals("BPF programs left", Set.of(), Kernel.await(
+                () -> intersection(programIds, Kernel.programIds()), Set::isEmpty));
+        assertEquals("BPF maps left", Set.of(), Kernel.await(
+                () -> intersection(mapIds, Kernel.mapIds()), Set::isEmpty));
+        assertEquals("BPF links left", Set.of(), Kernel.await(
+                () -> intersection(linkIds, Kernel.linkIds()), Set::isEmpty));
 
         probe.load();
         Services.awaitState(probe, ProbeState.LOADED, 30_000);
@@ -67,11 +75,6 @@ public class ProbeLifecycleTest {
         Probe probe = Services.probe(context, "process");
         Services.awaitState(probe, ProbeState.LOADED, 30_000);
         probe.unload();
-        // Give the kernel time to free the maps of the unload just done before the baseline.
-        Thread.sleep(2000);
-        Set<Integer> programsBefore = Kernel.programIds();
-        Set<Integer> mapsBefore = Kernel.mapIds();
-        Set<Integer> linksBefore = Kernel.linkIds();
 
         // One cycle first, so lazily created JVM state (class loading, FFM stubs) is not counted.
         probe.load();
@@ -80,16 +83,26 @@ public class ProbeLifecycleTest {
         long threadsBefore = Kernel.threads();
         long heapBefore = heapAfterGc();
 
+        // Other processes on the host may load BPF programs meanwhile, so the check follows the
+        // ids this probe created: programs named like the probe's that appeared after its load.
+        Set<Integer> programIds = new HashSet<>();
+        Set<Integer> mapIds = new HashSet<>();
+        Set<Integer> linkIds = new HashSet<>();
         for (int i = 0; i < CYCLES; i++) {
+            Set<Integer> existing = Kernel.programIds();
             probe.load();
             assertEquals("state after load " + i, ProbeState.LOADED, probe.state());
+            recordProbeObjects(probe, existing, programIds, mapIds, linkIds);
             probe.unload();
         }
 
-        assertEquals("BPF programs", programsBefore,
-                Kernel.await(Kernel::programIds, programsBefore::equals));
-        assertEquals("BPF maps", mapsBefore, Kernel.await(Kernel::mapIds, mapsBefore::equals));
-        assertEquals("BPF links", linksBefore, Kernel.await(Kernel::linkIds, linksBefore::equals));
+        assertFalse("no program of the probe was seen", programIds.isEmpty());
+        assertEquals("BPF programs left", Set.of(), Kernel.await(
+                () -> intersection(programIds, Kernel.programIds()), Set::isEmpty));
+        assertEquals("BPF maps left", Set.of(), Kernel.await(
+                () -> intersection(mapIds, Kernel.mapIds()), Set::isEmpty));
+        assertEquals("BPF links left", Set.of(), Kernel.await(
+                () -> intersection(linkIds, Kernel.linkIds()), Set::isEmpty));
         // Other parts of the JVM may close a file or end a thread meanwhile; only growth counts.
         long fdsAfter = Kernel.openFileDescriptors();
         assertTrue("open file descriptors grew from " + fdsBefore + " to " + fdsAfter,
@@ -105,6 +118,30 @@ public class ProbeLifecycleTest {
         assertExecSeen();
     }
 
+    private static void recordProbeObjects(Probe probe, Set<Integer> existing,
+            Set<Integer> programIds, Set<Integer> mapIds, Set<Integer> linkIds) throws Exception {
+        Set<String> names = new HashSet<>();
+        for (String program : probe.programs()) {
+            names.add(program.substring(0, program.indexOf(':')));
+        }
+        Set<Integer> created = new HashSet<>();
+        for (Kernel.Program program : Kernel.programs()) {
+            if (!existing.contains(program.id()) && names.contains(program.name())) {
+                created.add(program.id());
+                mapIds.addAll(program.mapIds());
+            }
+        }
+        assertEquals("programs created by one load", names.size(), created.size());
+        programIds.addAll(created);
+        linkIds.addAll(Kernel.linksOf(created));
+    }
+
+    private static Set<Integer> intersection(Set<Integer> a, Set<Integer> b) {
+        Set<Integer> result = new HashSet<>(a);
+        result.retainAll(b);
+        return result;
+    }
+
     private void assertExecSeen() throws Exception {
         try (Events events = new Events(context, Topics.PROCESS_EXEC)) {
             String marker = "tarsier-lifecycle-" + System.nanoTime();
@@ -113,12 +150,6 @@ public class ProbeLifecycleTest {
                     e -> e.argv().contains(marker), 10_000);
             assertFalse("no exec event for /bin/echo " + marker + " after load", seen.isEmpty());
         }
-    }
-
-    private static Set<Integer> difference(Set<Integer> a, Set<Integer> b) {
-        Set<Integer> result = new HashSet<>(a);
-        result.removeAll(b);
-        return result;
     }
 
     private static long heapAfterGc() throws InterruptedException {

@@ -1,11 +1,7 @@
 package org.tarsier.probe.process.internal;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.atomic.LongAdder;
 
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -24,15 +20,14 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 import org.tarsier.api.Topics;
 import org.tarsier.api.container.ContainerInfo;
 import org.tarsier.api.container.ContainerResolver;
-import org.tarsier.api.event.Event;
 import org.tarsier.api.event.ExecEvent;
 import org.tarsier.api.event.ExitEvent;
 import org.tarsier.api.event.ForkEvent;
-import org.tarsier.api.log.RateLimiter;
 import org.tarsier.api.probe.Probe;
 import org.tarsier.api.probe.ProbeException;
-import org.tarsier.api.probe.ProbeState;
 import org.tarsier.libbpf.BpfException;
+import org.tarsier.libbpf.probe.AbstractProbe;
+import org.tarsier.libbpf.probe.ProbeSession;
 
 /**
  * The process probe: posts exec, fork and exit events on {@link Topics#PROCESS_EXEC},
@@ -41,18 +36,20 @@ import org.tarsier.libbpf.BpfException;
  * <p>Events carry the container that a {@link ContainerResolver} reports for the task's cgroup.
  * While no resolver is registered, every event carries {@link ContainerInfo#HOST_INFO}, also for
  * tasks that run in containers. Exec events always carry the cgroup path read in the kernel.
+ *
+ * <p>Drop counts: {@code ringbuf} counts records lost because the ring buffer was full;
+ * {@code filename_read}, {@code argv_read}, {@code cwd_read} and {@code cgroup_read} count exec
+ * records sent with that field missing or cut after a failed kernel read.
  */
 @Component(
         service = Probe.class,
         configurationPid = ProcessProbe.PID,
         property = Probe.PROPERTY_NAME + "=" + ProcessProbe.NAME)
 @Designate(ocd = ProcessProbe.Config.class)
-public final class ProcessProbe implements Probe {
+public final class ProcessProbe extends AbstractProbe {
 
     static final String NAME = "process";
     static final String PID = "org.tarsier.probe.process";
-
-    private static final long LOG_INTERVAL_MILLIS = 60_000;
 
     /** Configuration of the process probe. */
     @ObjectClassDefinition(
@@ -91,25 +88,18 @@ public final class ProcessProbe implements Probe {
             policyOption = ReferencePolicyOption.GREEDY)
     private volatile ContainerResolver containerResolver;
 
-    private final RateLimiter rateLimiter = new RateLimiter(LOG_INTERVAL_MILLIS);
-    private final Map<String, LongAdder> eventCounts = Map.of(
-            ExecEvent.KIND, new LongAdder(),
-            ForkEvent.KIND, new LongAdder(),
-            ExitEvent.KIND, new LongAdder());
-    private final Map<String, Long> dropsOfPastSessions = new LinkedHashMap<>();
     private final RecordDecoder decoder = new RecordDecoder(this::containerOf);
     private volatile Settings settings = Settings.DEFAULTS;
-    private volatile ProbeState state = ProbeState.UNLOADED;
-    private volatile String lastError = "";
     private byte[] objectBytes;
-    private ProbeSession session;
+
+    /** Creates the component; DS calls it. */
+    public ProcessProbe() {
+        super(NAME, List.of(ExecEvent.KIND, ForkEvent.KIND, ExitEvent.KIND), ProcessObject.DROPS);
+    }
 
     @Activate
     void activate(Config config) throws IOException {
-        objectBytes = readObject();
-        for (DropReason reason : DropReason.values()) {
-            dropsOfPastSessions.put(reason.key(), 0L);
-        }
+        objectBytes = readResource(ProcessObject.RESOURCE);
         applyConfig(config);
         logger.info("process probe started: {}", settings);
         if (settings.autoload()) {
@@ -125,7 +115,7 @@ public final class ProcessProbe implements Probe {
     void modified(Config config) {
         Settings previous = settings;
         applyConfig(config);
-        ProbeSession current = currentSession();
+        ProbeSession current = session();
         if (current != null) {
             current.setPollTimeoutMillis(settings.pollTimeoutMillis());
         }
@@ -141,88 +131,14 @@ public final class ProcessProbe implements Probe {
     }
 
     @Override
-    public String name() {
-        return NAME;
+    protected Logger logger() {
+        return logger;
     }
 
     @Override
-    public ProbeState state() {
-        return state;
-    }
-
-    @Override
-    public synchronized void load() throws ProbeException {
-        if (session != null) {
-            return;
-        }
-        Settings current = settings;
-        try {
-            session = ProbeSession.start(
-                    objectBytes, current, decoder, this::post, this::pollFailed);
-        } catch (BpfException | RuntimeException e) {
-            state = ProbeState.FAILED;
-            lastError = e.getMessage();
-            logger.error("failed to load the process probe: {}", e.getMessage(), e);
-            throw new ProbeException("process probe: " + e.getMessage(), e);
-        }
-        state = ProbeState.LOADED;
-        lastError = "";
-        logger.info("process probe loaded: {}", session.programs());
-    }
-
-    @Override
-    public synchronized void unload() {
-        if (session == null) {
-            return;
-        }
-        ProbeSession closing = session;
-        session = null;
-        retireDropCounts(closing);
-        closing.close();
-        state = ProbeState.UNLOADED;
-        logger.info("process probe unloaded");
-    }
-
-    @Override
-    public synchronized List<String> programs() {
-        return session == null ? List.of() : session.programs();
-    }
-
-    @Override
-    public Map<String, Long> eventCounts() {
-        Map<String, Long> counts = new LinkedHashMap<>();
-        for (String kind : List.of(ExecEvent.KIND, ForkEvent.KIND, ExitEvent.KIND)) {
-            counts.put(kind, eventCounts.get(kind).sum());
-        }
-        return counts;
-    }
-
-    /**
-     * Returns the drops since activation: {@code ringbuf} counts records lost because the ring
-     * buffer was full; {@code filename_read}, {@code argv_read}, {@code cwd_read} and
-     * {@code cgroup_read} count exec records sent with that field missing or cut after a failed
-     * kernel read.
-     */
-    @Override
-    public synchronized Map<String, Long> dropCounts() {
-        Map<String, Long> counts = new LinkedHashMap<>(dropsOfPastSessions);
-        if (session != null) {
-            try {
-                session.dropCounts().forEach((key, value) -> counts.merge(key, value, Long::sum));
-            } catch (BpfException e) {
-                warnLimited("drops", "failed to read the process probe's drop counters: {}", e);
-            }
-        }
-        return counts;
-    }
-
-    @Override
-    public String lastError() {
-        return lastError;
-    }
-
-    private synchronized ProbeSession currentSession() {
-        return session;
+    protected ProbeSession startSession() throws BpfException {
+        return ProcessObject.start(objectBytes, settings, decoder, event -> post(eventAdmin, event),
+                this::pollFailed);
     }
 
     private void applyConfig(Config config) {
@@ -244,55 +160,11 @@ public final class ProcessProbe implements Probe {
                 && a.execTracepoint().equals(b.execTracepoint());
     }
 
-    private void retireDropCounts(ProbeSession closing) {
-        try {
-            closing.dropCounts().forEach(
-                    (key, value) -> dropsOfPastSessions.merge(key, value, Long::sum));
-        } catch (BpfException e) {
-            logger.warn("failed to read the process probe's drop counters before unload: {}",
-                    e.getMessage());
-        }
-    }
-
     private ContainerInfo containerOf(long cgroupId, String kernelPath) {
-        ContainerResolver resolver = containerResolver;
-        if (resolver == null) {
-            return ContainerInfo.HOST_INFO;
-        }
-        try {
-            return resolver.resolve(cgroupId, kernelPath);
-        } catch (RuntimeException e) {
-            warnLimited("resolver", "container resolver failed for cgroup id " + cgroupId
-                    + " (" + kernelPath + "); attributing the event to the host: {}", e);
-            return ContainerInfo.HOST_INFO;
-        }
-    }
-
-    private void post(Event event) {
-        eventAdmin.postEvent(new org.osgi.service.event.Event(event.topic(), Map.of(
-                Topics.PROPERTY_EVENT, event,
-                Topics.PROPERTY_PROBE, NAME,
-                Topics.PROPERTY_CONTAINER_ID, event.container().id())));
-        eventCounts.get(event.kind()).increment();
+        return containerOf(containerResolver, cgroupId, kernelPath);
     }
 
     private void pollFailed(Exception e) {
         warnLimited("poll", "process probe failed to read or decode ring-buffer records: {}", e);
-    }
-
-    private void warnLimited(String key, String message, Exception e) {
-        if (rateLimiter.permit(key)) {
-            logger.warn(message + " ({} similar warnings suppressed)", e.getMessage(),
-                    rateLimiter.suppressed(key), e);
-        }
-    }
-
-    private static byte[] readObject() throws IOException {
-        try (InputStream in = ProcessProbe.class.getResourceAsStream(ProbeSession.RESOURCE)) {
-            if (in == null) {
-                throw new IOException(ProbeSession.RESOURCE + " is missing from the bundle");
-            }
-            return in.readAllBytes();
-        }
     }
 }

@@ -13,6 +13,7 @@ import java.util.function.Predicate;
 import org.tarsier.api.container.ContainerInfo;
 import org.tarsier.api.event.Event;
 import org.tarsier.libbpf.BpfException;
+import org.tarsier.libbpf.probe.ProbeSession;
 
 /** A probe session on the running kernel whose events collect in a queue. */
 final class KernelProbe implements AutoCloseable {
@@ -23,7 +24,7 @@ final class KernelProbe implements AutoCloseable {
 
     private KernelProbe(Settings settings) throws BpfException, IOException {
         RecordDecoder decoder = new RecordDecoder((cgroupId, path) -> ContainerInfo.HOST_INFO);
-        session = ProbeSession.start(RecordLayoutBtfTest.objectBytes(), settings, decoder,
+        session = ProcessObject.start(RecordLayoutBtfTest.objectBytes(), settings, decoder,
                 events::add, failures::add);
     }
 

@@ -198,7 +198,7 @@ class ProbeSessionTest {
     @Test
     void dropCountsNameEveryReason() throws Exception {
         try (KernelProbe probe = KernelProbe.start()) {
-            Map<String, Long> drops = probe.session().dropCounts();
+            Map<String, Long> drops = ProcessObject.DROPS.read(probe.session().object());
 
             assertEquals(List.of("ringbuf", "filename_read", "argv_read", "cwd_read",
                     "cgroup_read"), List.copyOf(drops.keySet()));
@@ -234,7 +234,7 @@ class ProbeSessionTest {
 
     private static long pollerThreads() {
         return Thread.getAllStackTraces().keySet().stream()
-                .filter(t -> t.getName().equals("tarsier-process-probe-poller"))
+                .filter(t -> t.getName().equals(ProcessObject.POLLER_THREAD))
                 .count();
     }
 }

@@ -28,7 +28,7 @@ class RecordLayoutBtfTest {
     void javaLayoutMatchesBtf(StructLayout layout) throws Exception {
         String name = layout.name().orElseThrow();
         BtfStruct btf;
-        try (BpfObject object = BpfObject.open(ProbeSession.OBJECT_NAME, objectBytes())) {
+        try (BpfObject object = BpfObject.open(ProcessObject.OBJECT_NAME, objectBytes())) {
             btf = object.btfStruct(name).orElseThrow(
                     () -> new AssertionError("struct " + name + " is not in the object's BTF"));
         }
@@ -49,9 +49,9 @@ class RecordLayoutBtfTest {
 
     static byte[] objectBytes() throws IOException {
         try (InputStream in = RecordLayoutBtfTest.class.getResourceAsStream(
-                ProbeSession.RESOURCE)) {
+                ProcessObject.RESOURCE)) {
             if (in == null) {
-                throw new IOException(ProbeSession.RESOURCE + " is not on the class path;"
+                throw new IOException(ProcessObject.RESOURCE + " is not on the class path;"
                         + " the generate-resources phase compiles it");
             }
             return in.readAllBytes();

@@ -1,0 +1,43 @@
+package org.tarsier.detector.rules.internal.eval;
+
+import java.util.List;
+
+/**
+ * Process table entry of one process.
+ *
+ * @param pid process id
+ * @param ppid parent process id
+ * @param name executable name without its path
+ * @param exePath executable path as the kernel resolved it at exec
+ * @param argv arguments, {@code argv[0]} first
+ * @param cwd working directory at exec, empty when unknown
+ * @param startNanos wall-clock time of the fork or exec that created this entry, 0 if unknown
+ */
+public record ProcessInfo(int pid, int ppid, String name, String exePath, List<String> argv,
+        String cwd, long startNanos) {
+
+    public ProcessInfo {
+        argv = List.copyOf(argv);
+    }
+
+    /** Returns {@code argv[0]}, or the name when the arguments are unknown. */
+    public String exe() {
+        return argv.isEmpty() ? name : argv.get(0);
+    }
+
+    /** Returns the arguments after {@code argv[0]} joined by spaces. */
+    public String args() {
+        return argv.size() <= 1 ? "" : String.join(" ", argv.subList(1, argv.size()));
+    }
+
+    /** Returns the name followed by the arguments, as Falco's {@code proc.cmdline}. */
+    public String cmdline() {
+        String args = args();
+        return args.isEmpty() ? name : name + " " + args;
+    }
+
+    /** Returns this process with another parent, as after a fork or a reparenting. */
+    public ProcessInfo withParent(int newPid, int newPpid, long forkNanos) {
+        return new ProcessInfo(newPid, newPpid, name, exePath, argv, cwd, forkNanos);
+    }
+}

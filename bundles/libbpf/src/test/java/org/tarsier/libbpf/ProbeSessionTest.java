@@ -1,0 +1,137 @@
+package org.tarsier.libbpf;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
+import java.util.stream.Stream;
+
+import org.junit.jupiter.api.Test;
+import org.tarsier.libbpf.probe.Attachment;
+import org.tarsier.libbpf.probe.DropCounters;
+import org.tarsier.libbpf.probe.ProbeSession;
+
+/** Runs {@link ProbeSession} and {@link DropCounters} on the sample object; needs root. */
+class ProbeSessionTest {
+
+    private static final String THREAD = "tarsier-test-session-poller";
+    private static final DropCounters COUNTERS =
+            new DropCounters("per_cpu_counts", List.of("calls", "unused"));
+
+    @Test
+    void sessionPollsRecordsAndRunsPeriodicStep() throws Exception {
+        List<Long> sequences = new CopyOnWriteArrayList<>();
+        AtomicInteger periodicRuns = new AtomicInteger();
+        try (ProbeSession session = sampleSession(sequences, periodicRuns).start()) {
+            for (int i = 0; i < 5; i++) {
+                SampleObject.getppid();
+            }
+
+            await(() -> sequences.size() >= 5);
+            await(() -> periodicRuns.get() >= 2);
+
+            assertEquals(List.of(1L, 2L, 3L, 4L, 5L), sequences);
+            assertEquals(List.of("count_getppid: tracepoint syscalls/sys_enter_getppid"),
+                    session.programs());
+            assertEquals(Map.of("calls", 5L, "unused", 0L), COUNTERS.read(session.object()));
+        }
+    }
+
+    @Test
+    void stopDetachesDrainsAndKeepsMapsReadable() throws Exception {
+        List<Long> sequences = new CopyOnWriteArrayList<>();
+        AtomicInteger periodicRuns = new AtomicInteger();
+        ProbeSession session = sampleSession(sequences, periodicRuns)
+                .periodic(Duration.ofHours(1), object -> periodicRuns.incrementAndGet())
+                .start();
+        try {
+            SampleObject.getppid();
+            SampleObject.getppid();
+
+            session.stop();
+            SampleObject.getppid();
+
+            assertEquals(List.of(1L, 2L), sequences, "records drained at stop");
+            assertEquals(1, periodicRuns.get(), "periodic runs");
+            assertEquals(List.of(), session.programs(), "programs after stop");
+            assertEquals(2L, COUNTERS.read(session.object()).get("calls"), "calls");
+        } finally {
+            session.close();
+        }
+        assertEquals(0, pollerThreads(), "poller threads");
+    }
+
+    @Test
+    void failedAttachLeavesNothing() throws Exception {
+        ProbeSession.Builder builder = sampleSession(new CopyOnWriteArrayList<>(),
+                new AtomicInteger())
+                .attach(Attachment.tracepoint("count_getppid", "syscalls", "no_such_tracepoint"));
+
+        BpfException e = assertThrows(BpfException.class, builder::start);
+
+        assertEquals("failed to attach program count_getppid of sample.bpf.o to tracepoint"
+                + " syscalls/no_such_tracepoint: ENOENT", e.getMessage());
+        assertEquals(List.of(), bpfFileDescriptors());
+        assertEquals(0, pollerThreads(), "poller threads");
+    }
+
+    @Test
+    void attachmentRequiresCategoryAndName() {
+        assertThrows(IllegalArgumentException.class,
+                () -> new Attachment("p", Attachment.Kind.TRACEPOINT, "no_category"));
+    }
+
+    private static ProbeSession.Builder sampleSession(List<Long> sequences,
+            AtomicInteger periodicRuns) {
+        return ProbeSession.builder(SampleObject.NAME, SampleObject.bytes())
+                .global("target_pid", (int) ProcessHandle.current().pid())
+                .global("magic", 7)
+                .global("wide", 9L)
+                .beforeLoad(object -> object.program("rejected").setAutoload(false))
+                .attach(Attachment.section("count_getppid"))
+                .ringBuffer("records", record -> sequences.add(
+                        record.get(java.lang.foreign.ValueLayout.JAVA_LONG_UNALIGNED, 8)))
+                .periodic(Duration.ofMillis(20), object -> periodicRuns.incrementAndGet())
+                .pollTimeoutMillis(50)
+                .threadName(THREAD);
+    }
+
+    private static void await(BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (!condition.getAsBoolean() && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+        assertTrue(condition.getAsBoolean(), "condition not met within 10 s");
+    }
+
+    private static long pollerThreads() {
+        return Thread.getAllStackTraces().keySet().stream()
+                .filter(t -> t.getName().equals(THREAD))
+                .count();
+    }
+
+    private static List<String> bpfFileDescriptors() throws IOException {
+        try (Stream<Path> fds = Files.list(Path.of("/proc/self/fd"))) {
+            return fds.map(ProbeSessionTest::target)
+                    .filter(target -> target.startsWith("anon_inode:bpf"))
+                    .toList();
+        }
+    }
+
+    private static String target(Path fd) {
+        try {
+            return Files.readSymbolicLink(fd).toString();
+        } catch (IOException e) {
+            return "";
+        }
+    }
+}
