@@ -1,0 +1,150 @@
+package org.tarsier.probe.file.internal;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.StructLayout;
+import java.lang.foreign.ValueLayout;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.List;
+import java.util.function.Consumer;
+
+import org.tarsier.libbpf.BootClock;
+import org.tarsier.libbpf.BpfException;
+import org.tarsier.libbpf.BpfMap;
+import org.tarsier.libbpf.BpfObject;
+import org.tarsier.libbpf.probe.Attachment;
+import org.tarsier.libbpf.probe.DropCounters;
+import org.tarsier.libbpf.probe.ProbeSession;
+
+/** Names in file.bpf.o, how a session of the file probe starts, and its filter maps. */
+final class FileObject {
+
+    static final String OBJECT_NAME = "file.bpf.o";
+    static final String RESOURCE = "/bpf/" + OBJECT_NAME;
+    static final String EXIT_PROGRAM = "handle_sys_exit";
+    static final String EVENTS_MAP = "file_events";
+    static final String DROPS_MAP = "file_drops";
+    static final String CONFIG_MAP = "file_config";
+    static final String INCLUDES_MAP = "file_includes";
+    static final String EXCLUDES_MAP = "file_excludes";
+    static final String POLLER_THREAD = "tarsier-file-probe-poller";
+
+    /** The file_drops map, keyed by {@link DropReason}. */
+    static final DropCounters DROPS = new DropCounters(DROPS_MAP,
+            Arrays.stream(DropReason.values()).map(DropReason::key).toList());
+
+    private static final ValueLayout.OfInt NATIVE_INT =
+            ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.nativeOrder());
+
+    /**
+     * What the kernel filter needs besides the settings.
+     *
+     * @param hostMountNamespace inode number of the host's mount namespace
+     * @param selfTgid the agent's process id, whose operations are never reported
+     */
+    record Identity(int hostMountNamespace, int selfTgid) {
+    }
+
+    private FileObject() {
+    }
+
+    /**
+     * Opens, loads and attaches file.bpf.o for the syscalls in {@code syscalls}, writes the
+     * filter maps and starts the poller thread.
+     *
+     * @param syscalls names from {@link SyscallTracepoints#available}
+     * @param handler receives each decoded record on the poller thread; must not block for long
+     * @param pollFailure receives poll and decoding failures on the poller thread
+     * @throws BpfException if the kernel rejects a program or an attach; nothing stays loaded
+     */
+    static ProbeSession start(byte[] elf, List<String> syscalls, Settings settings,
+            Identity identity, RecordDecoder decoder, Consumer<RecordDecoder.Decoded> handler,
+            Consumer<Exception> pollFailure) throws BpfException {
+        ProbeSession.Builder builder = ProbeSession.builder(OBJECT_NAME, elf)
+                .beforeLoad(object -> skipMissing(object, syscalls))
+                .afterLoad(object -> writeFilters(object, settings, identity));
+        // Exits first: an enter program never runs while its exit is not attached.
+        for (String syscall : syscalls) {
+            builder.attach(Attachment.tracepoint(EXIT_PROGRAM, SyscallTracepoints.CATEGORY,
+                    SyscallTracepoints.exitTracepoint(syscall)));
+        }
+        for (String syscall : syscalls) {
+            builder.attach(Attachment.section(SyscallTracepoints.enterProgram(syscall)));
+        }
+        return builder
+                .ringBuffer(EVENTS_MAP, record -> handler.accept(decoder.decode(record)))
+                .beforePoll(() -> decoder.setEpochOffsetNanos(BootClock.epochOffsetNanos()))
+                .pollTimeoutMillis(settings.pollTimeoutMillis())
+                .threadName(POLLER_THREAD)
+                .onFailure(pollFailure)
+                .start();
+    }
+
+    /**
+     * Writes the filter maps of a loaded object. The configuration goes first with empty
+     * prefix lists, so while the lists change the kernel reports too much rather than too
+     * little.
+     *
+     * @throws BpfException if the kernel rejects an update
+     */
+    static void writeFilters(BpfObject object, Settings settings, Identity identity)
+            throws BpfException {
+        writeConfig(object, settings, identity, 0, 0);
+        writePrefixes(object.map(INCLUDES_MAP), settings.includePrefixes());
+        writePrefixes(object.map(EXCLUDES_MAP), settings.excludePrefixes());
+        writeConfig(object, settings, identity, settings.includePrefixes().size(),
+                settings.excludePrefixes().size());
+    }
+
+    private static void skipMissing(BpfObject object, List<String> syscalls) {
+        for (String syscall : SyscallTracepoints.SYSCALLS) {
+            if (!syscalls.contains(syscall)) {
+                object.program(SyscallTracepoints.enterProgram(syscall)).setAutoload(false);
+            }
+        }
+    }
+
+    private static void writeConfig(BpfObject object, Settings settings, Identity identity,
+            int includeCount, int excludeCount) throws BpfException {
+        StructLayout layout = RecordLayouts.CONFIG;
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment value = arena.allocate(layout);
+            setInt(value, layout, "containers_only", settings.containersOnly() ? 1 : 0);
+            setInt(value, layout, "write_opens_only", settings.writeOpensOnly() ? 1 : 0);
+            setInt(value, layout, "include_count", includeCount);
+            setInt(value, layout, "exclude_count", excludeCount);
+            setInt(value, layout, "host_mnt_ns", identity.hostMountNamespace());
+            setInt(value, layout, "self_tgid", identity.selfTgid());
+            object.map(CONFIG_MAP).update(key(0), value.toArray(ValueLayout.JAVA_BYTE),
+                    BpfMap.UPDATE_ANY);
+        }
+    }
+
+    private static void writePrefixes(BpfMap map, List<String> prefixes) throws BpfException {
+        StructLayout layout = RecordLayouts.PREFIX;
+        long bytesOffset = RecordLayouts.offset(layout, "bytes");
+        for (int i = 0; i < RecordLayouts.PREFIX_COUNT_LIMIT; i++) {
+            byte[] bytes = i < prefixes.size()
+                    ? prefixes.get(i).getBytes(StandardCharsets.UTF_8) : new byte[0];
+            try (Arena arena = Arena.ofConfined()) {
+                MemorySegment value = arena.allocate(layout);
+                setInt(value, layout, "length", bytes.length);
+                MemorySegment.copy(bytes, 0, value, ValueLayout.JAVA_BYTE, bytesOffset,
+                        bytes.length);
+                map.update(key(i), value.toArray(ValueLayout.JAVA_BYTE), BpfMap.UPDATE_ANY);
+            }
+        }
+    }
+
+    private static void setInt(MemorySegment value, StructLayout layout, String member, int v) {
+        value.set(NATIVE_INT, RecordLayouts.offset(layout, member), v);
+    }
+
+    private static byte[] key(int index) {
+        byte[] key = new byte[Integer.BYTES];
+        MemorySegment.ofArray(key).set(NATIVE_INT, 0, index);
+        return key;
+    }
+}

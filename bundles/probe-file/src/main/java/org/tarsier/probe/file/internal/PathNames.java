@@ -1,0 +1,67 @@
+package org.tarsier.probe.file.internal;
+
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.List;
+
+/**
+ * Normalises the paths that the kernel builds and matches them against path prefixes, with the
+ * rules that file.bpf.c applies to the paths it can compare without normalising.
+ */
+final class PathNames {
+
+    /** Prefix of a path whose outer components were cut at the kernel walk's bounds. */
+    static final String CUT_PATH_PREFIX = "...";
+
+    private PathNames() {
+    }
+
+    /**
+     * Removes empty and {@code .} components and resolves {@code ..} lexically, without looking
+     * at symbolic links; {@code ..} at the root stays at the root. A truncated path keeps its
+     * leading {@code ..} components and starts with {@link #CUT_PATH_PREFIX}.
+     *
+     * @param path an absolute path, or the inner part of a truncated one
+     */
+    static String normalize(String path, boolean truncated) {
+        Deque<String> components = new ArrayDeque<>();
+        for (String component : path.split("/")) {
+            if (component.isEmpty() || component.equals(".")) {
+                continue;
+            }
+            if (!component.equals("..")) {
+                components.addLast(component);
+            } else if (!components.isEmpty() && !components.peekLast().equals("..")) {
+                components.removeLast();
+            } else if (truncated) {
+                components.addLast(component);
+            }
+        }
+        String joined = String.join("/", components);
+        return truncated ? CUT_PATH_PREFIX + "/" + joined : "/" + joined;
+    }
+
+    /**
+     * Returns whether a prefix matches whole components of a path: {@code /etc} matches
+     * {@code /etc} and {@code /etc/passwd} but not {@code /etcx}; {@code /etc/} matches only
+     * paths below {@code /etc}.
+     */
+    static boolean matches(String prefix, String path) {
+        if (!path.startsWith(prefix)) {
+            return false;
+        }
+        return prefix.endsWith("/") || path.length() == prefix.length()
+                || path.charAt(prefix.length()) == '/';
+    }
+
+    /**
+     * Returns whether a path passes the include and exclude lists: it matches an include
+     * prefix, or the include list is empty, and it matches no exclude prefix.
+     */
+    static boolean selected(String path, List<String> includes, List<String> excludes) {
+        if (!includes.isEmpty() && includes.stream().noneMatch(p -> matches(p, path))) {
+            return false;
+        }
+        return excludes.stream().noneMatch(p -> matches(p, path));
+    }
+}
