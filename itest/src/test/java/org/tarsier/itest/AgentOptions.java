@@ -59,6 +59,10 @@ final class AgentOptions {
             Files.writeString(dir.resolve("org.tarsier.log.cfg"), "level = WARN\n");
             Files.writeString(dir.resolve("org.osgi.service.log.admin.cfg"),
                     "ROOT = INFO\nEvents = WARN\n");
+            Path output = Path.of("target/itest-output").toAbsolutePath();
+            Files.writeString(dir.resolve("org.tarsier.output.jsonl.cfg"),
+                    "alerts.path = " + output.resolve("alerts.jsonl") + "\n"
+                            + "events.path = " + output.resolve("events.jsonl") + "\n");
             return dir;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
