@@ -12,6 +12,7 @@ import java.util.Set;
 import java.util.TreeSet;
 
 import org.junit.jupiter.api.Test;
+import org.tarsier.libbpf.testing.KernelObjects;
 
 /** Loads and unloads the probe in the running kernel; needs root. */
 class LifecycleTest {

@@ -20,6 +20,7 @@ import org.tarsier.api.event.ExecEvent;
 import org.tarsier.api.event.ExitEvent;
 import org.tarsier.api.event.ForkEvent;
 import org.tarsier.libbpf.BpfException;
+import org.tarsier.libbpf.testing.KernelObjects;
 
 /** Loads the probe into the running kernel; needs root and, for one test, a Docker engine. */
 class ProbeSessionTest {

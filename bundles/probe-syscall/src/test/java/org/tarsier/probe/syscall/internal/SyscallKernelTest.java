@@ -22,6 +22,7 @@ import java.util.TreeSet;
 import org.junit.jupiter.api.Test;
 import org.tarsier.api.event.SyscallCountEvent;
 import org.tarsier.api.event.SyscallEvent;
+import org.tarsier.libbpf.testing.KernelObjects;
 
 /** Loads the syscall probe into the running kernel; needs root, Docker and gcc with libc.a. */
 class SyscallKernelTest {

@@ -17,6 +17,7 @@ import org.tarsier.api.Topics;
 import org.tarsier.api.event.TcpEvent;
 import org.tarsier.api.event.TcpOperation;
 import org.tarsier.api.probe.ProbeState;
+import org.tarsier.libbpf.testing.KernelObjects;
 
 /** Activates, reconfigures and deactivates the DS component on the running kernel. */
 class TcpProbeComponentTest {

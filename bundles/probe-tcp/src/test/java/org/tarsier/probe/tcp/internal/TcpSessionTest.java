@@ -27,6 +27,7 @@ import org.junit.jupiter.api.Test;
 import org.tarsier.api.event.TcpEvent;
 import org.tarsier.api.event.TcpOperation;
 import org.tarsier.libbpf.BpfException;
+import org.tarsier.libbpf.testing.KernelObjects;
 
 /**
  * Loads the probe into the running kernel and watches this JVM's own loopback connections. Host

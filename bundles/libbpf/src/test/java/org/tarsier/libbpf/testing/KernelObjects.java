@@ -1,6 +1,7 @@
-package org.tarsier.probe.process.internal;
+package org.tarsier.libbpf.testing;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -14,10 +15,10 @@ import org.tarsier.libbpf.BpfObject;
 import org.tarsier.libbpf.BpfProgram;
 
 /**
- * Finds the kernel objects of this JVM. Other processes may load programs with the same names at
- * the same time, so the checks use this JVM's file descriptors and the ids it recorded.
+ * Finds the kernel objects of this JVM. Other processes load BPF programs at the same time, so
+ * the checks use this JVM's file descriptors and the ids it recorded, never the global list.
  */
-final class KernelObjects {
+public final class KernelObjects {
 
     private static final List<String> BPF_INODES = List.of(
             "anon_inode:bpf-prog", "anon_inode:bpf-map", "anon_inode:bpf_link",
@@ -27,7 +28,7 @@ final class KernelObjects {
     }
 
     /** Returns "prog N" and "map N" for the kernel ids of a loaded object's programs and maps. */
-    static List<String> idsOf(BpfObject object) throws IOException {
+    public static List<String> idsOf(BpfObject object) throws IOException {
         List<String> ids = new ArrayList<>();
         for (BpfProgram program : object.programs()) {
             ids.add("prog " + fdinfo(program.fd(), "prog_id"));
@@ -39,16 +40,12 @@ final class KernelObjects {
     }
 
     /** Returns the ids that bpftool still lists, after the kernel's deferred frees settle. */
-    static Set<String> stillLoaded(Set<String> ids) throws Exception {
+    public static Set<String> stillLoaded(Set<String> ids) throws Exception {
         Set<String> loaded = new TreeSet<>(ids);
         for (int attempt = 0; attempt < 50 && !loaded.isEmpty(); attempt++) {
-            String programs = Commands.output("bpftool", "prog", "list");
-            String maps = Commands.output("bpftool", "map", "list");
             Set<String> listed = new TreeSet<>();
-            programs.lines().filter(l -> l.matches("^\\d+: .*"))
-                    .forEach(l -> listed.add("prog " + l.substring(0, l.indexOf(':'))));
-            maps.lines().filter(l -> l.matches("^\\d+: .*"))
-                    .forEach(l -> listed.add("map " + l.substring(0, l.indexOf(':'))));
+            listed.addAll(listedIds("prog"));
+            listed.addAll(listedIds("map"));
             loaded.retainAll(listed);
             if (!loaded.isEmpty()) {
                 Thread.sleep(100);
@@ -58,7 +55,7 @@ final class KernelObjects {
     }
 
     /** Returns the file descriptors and mappings of this JVM that refer to BPF or perf objects. */
-    static List<String> bpfHandlesOfThisProcess() throws IOException {
+    public static List<String> bpfHandlesOfThisProcess() throws IOException {
         List<String> handles = new ArrayList<>();
         try (Stream<Path> fds = Files.list(Path.of("/proc/self/fd"))) {
             for (Path fd : fds.toList()) {
@@ -77,6 +74,24 @@ final class KernelObjects {
                 .filter(line -> line.contains("bpf-map") || line.contains("bpf-prog"))
                 .forEach(line -> handles.add("mapping " + line));
         return handles;
+    }
+
+    /** Returns the number of open file descriptors of this JVM. */
+    public static long openFileDescriptors() throws IOException {
+        try (Stream<Path> entries = Files.list(Path.of("/proc/self/fd"))) {
+            return entries.count();
+        }
+    }
+
+    private static List<String> listedIds(String kind) throws Exception {
+        Process process = new ProcessBuilder("bpftool", kind, "list")
+                .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        String output = new String(process.getInputStream().readAllBytes(),
+                StandardCharsets.UTF_8);
+        process.waitFor();
+        return output.lines().filter(line -> line.matches("^\\d+: .*"))
+                .map(line -> kind + " " + line.substring(0, line.indexOf(':')))
+                .toList();
     }
 
     private static String fdinfo(int fd, String field) throws IOException {
