@@ -20,7 +20,7 @@ public final class Engine {
     /** Detector name: the last token of the alert topic. */
     public static final String DETECTOR = "rules";
 
-    private static final List<String> BASE_FIELDS = List.of("evt.type", "proc.pid",
+    private static final List<String> BASE_FIELDS = List.of("evt.type", "proc.pid", "proc.ppid",
             "proc.name", "proc.cmdline", "user.uid", "user.name", "container.id",
             "container.name", "container.image");
 

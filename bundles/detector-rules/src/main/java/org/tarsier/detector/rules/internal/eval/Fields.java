@@ -125,12 +125,21 @@ public final class Fields {
             return start == 0 ? null : (Object) (c.event().header().timeNanos() - start);
         });
         add("proc.is_exe_written", FieldType.BOOL, EvalContext::exeWritten);
+        // Tarsier extensions: facts fixed at the exec of the current image, which the process
+        // cannot change later, unlike its cgroup, its comm or its live parent.
+        add("proc.exec_container_id", FieldType.STRING,
+                c -> blankToNull(c.process().execContainerId()));
+        add("proc.exec_parent_exepath", FieldType.STRING,
+                c -> blankToNull(c.process().execParent().exePath()));
+        add("proc.exec_parent_container_id", FieldType.STRING,
+                c -> blankToNull(c.process().execParent().execContainerId()));
         add("proc.is_exe_from_memfd", FieldType.BOOL, c -> isMemfd(c.process().exePath()));
 
         parent("proc.pname", ProcessInfo::name);
         parent("proc.pexe", ProcessInfo::exe);
         parent("proc.pexepath", p -> blankToNull(p.exePath()));
         parent("proc.pcmdline", ProcessInfo::cmdline);
+        parent("proc.pexec_container_id", p -> blankToNull(p.execContainerId()));
         ancestor("proc.aname", ProcessInfo::name);
         ancestor("proc.aexe", ProcessInfo::exe);
         ancestor("proc.aexepath", ProcessInfo::exePath);

@@ -12,9 +12,25 @@ import java.util.List;
  * @param argv arguments, {@code argv[0]} first
  * @param cwd working directory at exec, empty when unknown
  * @param startNanos wall-clock time of the fork or exec that created this entry, 0 if unknown
+ * @param execContainerId short id of the container the task was in at its exec, {@code host}
+ *     outside containers, empty when the exec was not seen
+ * @param execParent the parent's {@link ExecParent} at this image's exec, kept across forks
  */
 public record ProcessInfo(int pid, int ppid, String name, String exePath, List<String> argv,
-        String cwd, long startNanos) {
+        String cwd, long startNanos, String execContainerId, ExecParent execParent) {
+
+    /** No parent known at the exec. */
+    public static final ExecParent UNKNOWN_PARENT = new ExecParent("", "");
+
+    /**
+     * The parent of a process at the moment the process exec'd its image. Unlike the live
+     * parent it survives the parent's exit, reparenting and forks of the exec'd image.
+     *
+     * @param exePath the parent's executable path, empty when unknown
+     * @param execContainerId short id of the container the parent was in at its own exec
+     */
+    public record ExecParent(String exePath, String execContainerId) {
+    }
 
     public ProcessInfo {
         argv = List.copyOf(argv);
@@ -38,6 +54,7 @@ public record ProcessInfo(int pid, int ppid, String name, String exePath, List<S
 
     /** Returns this process with another parent, as after a fork or a reparenting. */
     public ProcessInfo withParent(int newPid, int newPpid, long forkNanos) {
-        return new ProcessInfo(newPid, newPpid, name, exePath, argv, cwd, forkNanos);
+        return new ProcessInfo(newPid, newPpid, name, exePath, argv, cwd, forkNanos,
+                execContainerId, execParent);
     }
 }

@@ -45,13 +45,22 @@ public final class ProcessTable {
             }
             processes.put(exec.header().pid(), new ProcessInfo(exec.header().pid(),
                     exec.header().ppid(), name, filename, exec.argv(), exec.cwd(),
-                    exec.header().timeNanos()));
+                    exec.header().timeNanos(), exec.container().shortId(),
+                    execParent(exec.header().ppid())));
         } else if (event instanceof ForkEvent fork && !fork.isThread()) {
             int parentPid = fork.header().pid();
             ProcessInfo parent = lookup(event);
             processes.put(fork.childPid(), parent.withParent(fork.childPid(), parentPid,
                     fork.header().timeNanos()));
         }
+    }
+
+    private ProcessInfo.ExecParent execParent(int ppid) {
+        ProcessInfo parent = processes.get(ppid);
+        if (parent == null) {
+            return ProcessInfo.UNKNOWN_PARENT;
+        }
+        return new ProcessInfo.ExecParent(parent.exePath(), parent.execContainerId());
     }
 
     /** Drops a process after its exit event was evaluated. */
@@ -69,7 +78,7 @@ public final class ProcessTable {
         }
         String comm = event.header().comm();
         return new ProcessInfo(event.header().pid(), event.header().ppid(), comm, "",
-                List.of(), "", 0);
+                List.of(), "", 0, "", ProcessInfo.UNKNOWN_PARENT);
     }
 
     /** Returns the process with {@code pid}, or null. */

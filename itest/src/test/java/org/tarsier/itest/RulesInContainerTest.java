@@ -1,0 +1,338 @@
+package org.tarsier.itest;
+
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertFalse;
+import static org.junit.Assert.assertTrue;
+import static org.ops4j.pax.exam.CoreOptions.options;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Predicate;
+
+import javax.inject.Inject;
+
+import org.junit.After;
+import org.junit.Before;
+import org.junit.Test;
+import org.junit.runner.RunWith;
+import org.ops4j.pax.exam.Configuration;
+import org.ops4j.pax.exam.Option;
+import org.ops4j.pax.exam.junit.PaxExam;
+import org.osgi.framework.BundleContext;
+import org.osgi.util.tracker.ServiceTracker;
+import org.tarsier.api.Topics;
+import org.tarsier.api.alert.Alert;
+import org.tarsier.api.event.ExecEvent;
+import org.tarsier.api.probe.ProbeState;
+
+/**
+ * Each default rule that the process, syscall and TCP probes can see, triggered by real behaviour
+ * inside a real container. The alert must name the container, the image and the process that the
+ * process probe saw exec, and a plain container raises none of the rules.
+ */
+@RunWith(PaxExam.class)
+public class RulesInContainerTest {
+
+    private static final long TIMEOUT_MILLIS = 15_000;
+    private static final String RULE_ENGINE = "org.tarsier.detector.rules.RuleEngine";
+
+    @Inject
+    private BundleContext context;
+
+    private Alerts alerts;
+    private Events execs;
+
+    @Configuration
+    public Option[] config() {
+        return options(AgentOptions.agent());
+    }
+
+    @Before
+    public void agentReady() throws Exception {
+        for (String probe : List.of("process", "syscall", "tcp")) {
+            Services.awaitState(Services.probe(context, probe), ProbeState.LOADED, 30_000);
+        }
+        ServiceTracker<Object, Object> engine = new ServiceTracker<>(context,
+                context.createFilter("(objectClass=" + RULE_ENGINE + ")"), null);
+        engine.open();
+        assertTrue("no rules detector service", engine.waitForService(30_000) != null);
+        engine.close();
+        Docker.ensureImage();
+        alerts = new Alerts(context, "rules");
+        execs = new Events(context, Topics.PROCESS_EXEC);
+    }
+
+    @After
+    public void closeCollectors() {
+        alerts.close();
+        execs.close();
+    }
+
+    @Test
+    public void plainContainersRaiseNoAlert() throws Exception {
+        String first = Containers.run("tarsier-itest-rules-true", "true");
+        String second = Containers.run("tarsier-itest-rules-sleep", "sleep", "1");
+        Thread.sleep(3_000);
+
+        assertEquals(List.of(), alerts.matching(a -> a.container().id().equals(first)));
+        assertEquals(List.of(), alerts.matching(a -> a.container().id().equals(second)));
+    }
+
+    @Test
+    public void shellSpawnedInContainer() throws Exception {
+        String id = Containers.shell("shell", "/bin/true");
+
+        Alert alert = expect("Shell spawned in container", id, "/bin/sh");
+
+        assertEquals("exe", "/bin/sh", alert.fields().get("proc.exepath"));
+        assertEquals("parent", "containerd-shim-runc-v2", alert.fields().get("proc.pname"));
+    }
+
+    @Test
+    public void netcatWithExecOption() throws Exception {
+        String id = Containers.shell("netcat", "nc 127.0.0.1 9 -e /bin/true; true");
+
+        Alert rce = expect("Netcat remote code execution", id, applet("nc"));
+        Alert launched = expect("Netcat launched in container", id, applet("nc"));
+
+        assertTrue("cmdline", rce.fields().get("proc.cmdline").toString().contains("-e"));
+        assertEquals("launched pid", rce.fields().get("proc.pid"),
+                launched.fields().get("proc.pid"));
+    }
+
+    @Test
+    public void reverseShellRedirect() throws Exception {
+        String id = Containers.shell("revshell",
+                "sh -c 'echo x > /dev/tcp/127.0.0.1/9'; true");
+
+        Alert alert = expect("Reverse shell redirect", id, exec -> applet("sh").test(exec)
+                && exec.argv().contains("echo x > /dev/tcp/127.0.0.1/9"));
+
+        assertTrue("cmdline", alert.fields().get("proc.cmdline").toString()
+                .endsWith("-c echo x > /dev/tcp/127.0.0.1/9"));
+    }
+
+    @Test
+    public void shellConnectsOut() throws Exception {
+        String id = Containers.shell("shellnet", "busybox nc 127.0.0.1 9 < /dev/null; true");
+
+        Alert alert = expect("Shell opens network connection", id, applet("busybox"));
+
+        assertEquals("type", "connect", type(alert));
+        assertTrue("connection", alert.fields().get("fd.name").toString().endsWith(
+                "->127.0.0.1:9"));
+    }
+
+    @Test
+    public void executionFromTemporaryDirectories() throws Exception {
+        String id = Containers.shell("tmpexec", "cp /bin/busybox /tmp/true && /tmp/true;"
+                + " mkdir -p /var/tmp && cp /bin/busybox /var/tmp/true && /var/tmp/true");
+
+        Alert tmp = expect("Execution from temporary directory", id, "/tmp/true");
+        Alert varTmp = expect("Execution from temporary directory", id, "/var/tmp/true");
+
+        assertEquals("exe", "/tmp/true", tmp.fields().get("proc.exepath"));
+        assertEquals("exe", "/var/tmp/true", varTmp.fields().get("proc.exepath"));
+    }
+
+    @Test
+    public void filelessExecutionThroughProcFd() throws Exception {
+        String id = Containers.shell("fileless", "exec 3< /bin/busybox; /proc/self/fd/3; true");
+
+        Alert alert = expect("Fileless execution", id, "/proc/self/fd/3");
+
+        assertEquals("exe", "/proc/self/fd/3", alert.fields().get("proc.exepath"));
+    }
+
+    @Test
+    public void packageManagerInContainer() throws Exception {
+        String id = Containers.shell("pkg", "ln -s busybox /bin/apk; apk add curl; true");
+
+        Alert alert = expect("Package manager in container", id, "/bin/apk");
+
+        assertEquals("cmdline", "apk add curl", alert.fields().get("proc.cmdline"));
+    }
+
+    @Test
+    public void userManagementTool() throws Exception {
+        String id = Containers.shell("useradd", "/bin/passwd -l root; true");
+
+        Alert alert = expect("User management tool launched", id, "/bin/passwd");
+
+        assertEquals("severity", "NOTICE", alert.priority().name());
+    }
+
+    @Test
+    public void cryptoMinerByName() throws Exception {
+        String id = Containers.shell("miner",
+                "ln -s busybox /bin/xmrig; xmrig -o stratum+tcp://127.0.0.1:3333; true");
+
+        Alert alert = expect("Crypto miner launched", id, "/bin/xmrig");
+
+        assertEquals("cmdline", "xmrig -o stratum+tcp://127.0.0.1:3333",
+                alert.fields().get("proc.cmdline"));
+    }
+
+    @Test
+    public void searchForPrivateKeys() throws Exception {
+        String id = Containers.shell("keysearch", "/bin/find / -xdev -name id_rsa; true");
+
+        Alert alert = expect("Search for private keys or passwords", id, "/bin/find");
+
+        assertTrue("cmdline", alert.fields().get("proc.cmdline").toString()
+                .endsWith("/ -xdev -name id_rsa"));
+    }
+
+    @Test
+    public void mountAttemptFromContainer() throws Exception {
+        String id = Containers.shell("mount", "mkdir -p /mnt; mount -t tmpfs none /mnt; true");
+
+        Alert alert = expect("Mount from container", id, applet("mount"));
+
+        assertEquals("type", "mount", type(alert));
+        assertEquals("target", "/mnt", alert.fields().get("evt.arg.target"));
+        assertEquals("result", "EPERM", alert.fields().get("evt.res"));
+    }
+
+    @Test
+    public void namespaceChangesFromContainer() throws Exception {
+        String id = Containers.shell("ns", "unshare -m true; nsenter -t 1 -m true; true");
+
+        Alert unshare = expect("Namespace change from container", id, applet("unshare"));
+        Alert setns = expect("Namespace change from container", id, applet("nsenter"));
+
+        assertEquals("unshare type", "unshare", type(unshare));
+        assertEquals("setns type", "setns", type(setns));
+    }
+
+    @Test
+    public void kernelModuleLoadAttempt() throws Exception {
+        String id = Containers.shell("insmod", "echo x > /tmp/m.ko; /bin/insmod /tmp/m.ko; true");
+
+        Alert alert = expect("Kernel module loaded", id, "/bin/insmod");
+
+        assertTrue("type", List.of("init_module", "finit_module").contains(
+                type(alert)));
+        assertFalse("result", "SUCCESS".equals(alert.fields().get("evt.res")));
+    }
+
+    @Test
+    public void connectionToMiningPoolPort() throws Exception {
+        String id = Containers.shell("poolport", "nc -l -p 3333 > /dev/null & sleep 0.5;"
+                + " echo share | nc 127.0.0.1 3333; wait; true");
+
+        Alert alert = expect("Connection to mining pool port", id, exec -> applet("nc").test(exec)
+                && exec.argv().contains("127.0.0.1"));
+
+        assertEquals("connection", "->127.0.0.1:3333", alert.fields().get("fd.name").toString()
+                .replaceFirst("^[^-]*", ""));
+        assertEquals("result", "SUCCESS", alert.fields().get("evt.res"));
+    }
+
+    @Test
+    public void portScanOverLoopback() throws Exception {
+        String id = Containers.shell("portscan",
+                "for p in $(seq 20001 20030); do nc 127.0.0.1 $p < /dev/null; done; true");
+
+        List<Alert> found = alerts.await(a -> inContainer(a, id) && a.rule().equals("Port scan"),
+                TIMEOUT_MILLIS);
+        assertEquals("port scan alerts in " + id, 1, found.size());
+        Alert alert = found.get(0);
+        ExecEvent exec = execOf(id, e -> e.header().pid() == pid(alert));
+
+        assertEquals("argv[0]", "nc", exec.argv().get(0));
+        assertProcess(alert, exec, id);
+        assertEquals("address", "127.0.0.1", alert.fields().get("fd.rip"));
+    }
+
+    @Test
+    public void forkBurstInContainer() throws Exception {
+        String script = "i=0; while [ $i -lt 700 ]; do /bin/true; i=$((i+1)); done";
+        String id = Containers.shell("forkburst", script);
+
+        List<Alert> found = alerts.await(a -> inContainer(a, id)
+                && a.rule().equals("Fork burst in container"), TIMEOUT_MILLIS);
+        assertFalse("no fork burst alert in " + id, found.isEmpty());
+        Alert alert = found.get(0);
+        ExecEvent exec = execOf(id, e -> e.argv().contains(script));
+
+        assertProcess(alert, exec, id);
+    }
+
+    /** Waits for the exec the filter selects, then for the rule's alert on that process. */
+    private Alert expect(String rule, String id, Predicate<ExecEvent> filter) throws Exception {
+        ExecEvent exec = execOf(id, filter);
+        int pid = exec.header().pid();
+        List<Alert> found = alerts.await(a -> inContainer(a, id) && a.rule().equals(rule)
+                && pid(a) == pid, TIMEOUT_MILLIS);
+        assertFalse("no '" + rule + "' alert for pid " + pid + " in " + id + "; alerts: "
+                + alerts.matching(a -> inContainer(a, id)), found.isEmpty());
+        Alert alert = found.get(0);
+        assertProcess(alert, exec, id);
+        return alert;
+    }
+
+    private Alert expect(String rule, String id, String filename) throws Exception {
+        return expect(rule, id, exec -> exec.filename().equals(filename));
+    }
+
+    /**
+     * Selects the exec of a busybox applet by {@code argv[0]}: busybox's shell runs its own
+     * applets through /proc/self/exe, so the file name is not the applet's.
+     */
+    private static Predicate<ExecEvent> applet(String name) {
+        return exec -> !exec.argv().isEmpty() && exec.argv().get(0).equals(name);
+    }
+
+    private ExecEvent execOf(String id, Predicate<ExecEvent> filter) throws Exception {
+        List<ExecEvent> found = execs.await(ExecEvent.class,
+                e -> e.container().id().equals(id) && filter.test(e), TIMEOUT_MILLIS);
+        assertFalse("no matching exec in container " + id, found.isEmpty());
+        return found.get(0);
+    }
+
+    private void assertProcess(Alert alert, ExecEvent exec, String id) {
+        assertEquals("container id", id, alert.container().id());
+        assertEquals("image", Docker.IMAGE, alert.container().image());
+        assertEquals("pid", (long) exec.header().pid(), alert.fields().get("proc.pid"));
+        assertEquals("ppid", (long) exec.header().ppid(), alert.fields().get("proc.ppid"));
+        Object cmdline = alert.fields().get("proc.cmdline");
+        if (type(alert).startsWith("exec")) {
+            assertEquals("cmdline", cmdline(exec), cmdline);
+        } else {
+            // NOTE: the process, syscall and TCP probes deliver events independently, so a
+            // syscall or connect of a process a few milliseconds old can reach the detector
+            // before its exec. The process is then known by its comm (busybox sets the
+            // applet's name) or, after its fork was seen, by its parent's command line.
+            String argv0 = exec.argv().isEmpty() ? "" : exec.argv().get(0);
+            List<String> accepted = new ArrayList<>(List.of(cmdline(exec),
+                    exec.header().comm(), argv0.substring(argv0.lastIndexOf('/') + 1)));
+            for (ExecEvent parent : execs.matching(ExecEvent.class, e -> e.container().id()
+                    .equals(id) && e.header().pid() == exec.header().ppid())) {
+                accepted.add(cmdline(parent));
+            }
+            assertTrue("cmdline " + cmdline + " not in " + accepted, accepted.contains(cmdline));
+        }
+    }
+
+    private static String cmdline(ExecEvent exec) {
+        String name = exec.filename().substring(exec.filename().lastIndexOf('/') + 1);
+        List<String> argv = exec.argv();
+        return argv.size() <= 1 ? name : name + " " + String.join(" ", argv.subList(1,
+                argv.size()));
+    }
+
+    /** Returns {@code evt.type}, which an output field turns into the list of its names. */
+    private static String type(Alert alert) {
+        Object type = alert.fields().get("evt.type");
+        return type instanceof List<?> names ? names.get(0).toString() : String.valueOf(type);
+    }
+
+    private static long pid(Alert alert) {
+        return alert.fields().get("proc.pid") instanceof Number n ? n.longValue() : -1;
+    }
+
+    private static boolean inContainer(Alert alert, String id) {
+        return alert.container().id().equals(id);
+    }
+}
