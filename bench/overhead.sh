@@ -1,0 +1,466 @@
+#!/usr/bin/env bash
+# Probe overhead benchmark: what the Tarsier probes cost a containerised workload.
+#
+#   bench/overhead.sh [-r ROUNDS] [-n CALLS] [-d HTTP_SECONDS] [-o OUTPUT_DIR]
+#
+# Two workloads run under each condition, one after the other:
+#   loop  a static C program (bench/overhead-getppid.c, compiled at run time) in a
+#         tarsier/busybox:dev container with --network none calls getppid CALLS times and
+#         prints nanoseconds per call
+#   http  busybox httpd in a container with --network host on 127.0.0.1:BENCH_HTTP_PORT,
+#         loaded by wrk on the host for HTTP_SECONDS; result in requests per second
+# Conditions, in an order rotated by one each round so that slow drift of the machine is spread
+# over all of them:
+#   none            no agent and no tracer started by this script
+#   agent-PROBE     the agent with only PROBE autoloaded (process, syscall, file, tcp)
+#   agent-all       the agent with all four probes
+#   libbpf-syscall  bench/overhead-loader.c (libbpf, compiled at run time) with syscall.bpf.o
+#   libbpf-all      the same loader with all four probe objects
+#   syscount        /usr/sbin/syscount from libbpf-tools, the C reference tool
+# For each tracer the script records its CPU time (utime + stime from /proc/PID/stat) during
+# each workload and its resident set size (VmRSS) at the end of each workload. It prints a
+# Markdown summary and keeps raw data in OUTPUT_DIR (default var/bench/overhead-DATE). Needs
+# root, gcc with static glibc, libbpf, Docker, wrk, curl, bpftool and python3.
+#
+# Environment:
+#   TARSIER_HOME          repository to take the agent jar and probe objects from
+#                         (default: this script's repository)
+#   BENCH_METRICS_PORT    loopback port of the benchmark agent's metrics endpoint (default 19474)
+#   BENCH_HTTP_PORT       loopback port of the benchmark httpd (default 18474)
+#   BENCH_START_TIMEOUT   seconds to wait for the agent to load its probes (default 120)
+#   BENCH_WRK_ARGS        load generator options (default "-t2 -c32")
+#   BENCH_QUIET_WAIT      longest wait in seconds for a Maven build or exec-storm.sh to finish
+#                         before a run (default 600); a run that starts or ends while one is
+#                         running is marked in the results and the summary
+set -euo pipefail
+
+SCRIPT_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+TARSIER_HOME=${TARSIER_HOME:-$(cd "$SCRIPT_DIR/.." && pwd)}
+METRICS_PORT=${BENCH_METRICS_PORT:-19474}
+HTTP_PORT=${BENCH_HTTP_PORT:-18474}
+START_TIMEOUT=${BENCH_START_TIMEOUT:-120}
+QUIET_WAIT=${BENCH_QUIET_WAIT:-600}
+read -r -a WRK_ARGS <<<"${BENCH_WRK_ARGS:--t2 -c32}"
+JAVA_HOME=${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}
+IMAGE=tarsier/busybox:dev
+LABEL=org.tarsier.bench=overhead
+PROBES=(process syscall file tcp)
+CONDITIONS=(none agent-process agent-syscall agent-file agent-tcp agent-all
+    libbpf-syscall libbpf-all syscount)
+
+rounds=5
+calls=5000000
+http_seconds=10
+output_dir=""
+
+tracer_pid=""
+server_container=""
+work_dir=""
+
+log() {
+    printf 'overhead: %s\n' "$*" >&2
+}
+
+die() {
+    printf 'overhead: error: %s\n' "$*" >&2
+    exit 1
+}
+
+usage() {
+    sed -n '2,34p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
+}
+
+parse_args() {
+    while getopts 'r:n:d:o:h' option; do
+        case "$option" in
+            r) rounds=$OPTARG ;;
+            n) calls=$OPTARG ;;
+            d) http_seconds=$OPTARG ;;
+            o) output_dir=$OPTARG ;;
+            h) usage; exit 0 ;;
+            *) usage >&2; exit 2 ;;
+        esac
+    done
+    [[ $rounds =~ ^[1-9][0-9]*$ ]] || die "invalid -r $rounds: expected a positive round count"
+    [[ $calls =~ ^[1-9][0-9]*$ ]] || die "invalid -n $calls: expected a positive call count"
+    [[ $http_seconds =~ ^[1-9][0-9]*$ ]] ||
+        die "invalid -d $http_seconds: expected a positive number of seconds"
+}
+
+check_tools() {
+    [[ $(id -u) -eq 0 ]] ||
+        die "the benchmark loads BPF programs and starts containers: run it as root"
+    local tool
+    for tool in gcc docker wrk curl python3 /usr/sbin/syscount "$JAVA_HOME/bin/java"; do
+        command -v "$tool" >/dev/null ||
+            die "$tool not found; install gcc, libbpf-dev, docker.io, wrk, curl, python3," \
+                "libbpf-tools and a JDK 25 (JAVA_HOME)"
+    done
+    [[ -f $TARSIER_HOME/runtime/target/tarsier.jar ]] ||
+        die "runtime/target/tarsier.jar not found in $TARSIER_HOME: run ./tarsier build first"
+    for probe in "${PROBES[@]}"; do
+        [[ -f $(probe_object "$probe") ]] ||
+            die "$(probe_object "$probe") not found: run ./tarsier build first"
+    done
+}
+
+probe_object() {
+    echo "$TARSIER_HOME/bundles/probe-$1/target/classes/bpf/$1.bpf.o"
+}
+
+machine_busy() {
+    pgrep -f exec-storm.sh >/dev/null || pgrep -f plexus-classworlds >/dev/null
+}
+
+# Waits up to QUIET_WAIT seconds until no exec-storm benchmark and no Maven build runs, because
+# both share the two cores with the workload.
+wait_for_quiet() {
+    local waited=0
+    while machine_busy; do
+        if (( waited >= QUIET_WAIT )); then
+            log "a Maven build or exec-storm.sh still runs after $QUIET_WAIT s; measuring anyway"
+            return
+        fi
+        (( waited % 60 == 0 )) && log "waiting for exec-storm.sh or a Maven build to finish"
+        sleep 2
+        (( waited += 2 ))
+    done
+}
+
+# Prints how many tracing BPF programs are loaded that the current tracer does not hold, so that
+# other users' probes during a run show in the results.
+foreign_programs() {
+    python3 - "${tracer_pid:-0}" <<'PYTHON'
+import glob
+import json
+import os
+import subprocess
+import sys
+
+tracer = sys.argv[1]
+own = set()
+for fd in glob.glob(f"/proc/{tracer}/fd/*"):
+    try:
+        if os.readlink(fd) != "anon_inode:bpf-prog":
+            continue
+        with open(fd.replace("/fd/", "/fdinfo/")) as info:
+            own.update(int(line.split()[1]) for line in info if line.startswith("prog_id:"))
+    except OSError:
+        continue
+listing = subprocess.run(["bpftool", "prog", "show", "-j"], capture_output=True, text=True)
+programs = json.loads(listing.stdout or "[]")
+tracing = {"tracepoint", "raw_tracepoint", "tracing", "kprobe", "perf_event"}
+print(sum(1 for p in programs if p.get("type") in tracing and p["id"] not in own))
+PYTHON
+}
+
+compile_programs() {
+    gcc -O2 -static -o "$work_dir/getppid" "$SCRIPT_DIR/overhead-getppid.c" ||
+        die "compiling overhead-getppid.c failed; a static build needs libc6-dev"
+    gcc -O2 -o "$work_dir/loader" "$SCRIPT_DIR/overhead-loader.c" -lbpf ||
+        die "compiling overhead-loader.c failed; it needs libbpf-dev"
+}
+
+ensure_image() {
+    docker image inspect "$IMAGE" >/dev/null 2>&1 && return
+    log "building $IMAGE from /bin/busybox"
+    local rootfs="$work_dir/rootfs"
+    mkdir -p "$rootfs/bin"
+    cp /bin/busybox "$rootfs/bin/busybox"
+    "$rootfs/bin/busybox" --install -s "$rootfs/bin" 2>/dev/null ||
+        for applet in sh httpd; do ln -s busybox "$rootfs/bin/$applet"; done
+    tar -C "$rootfs" -c . | docker import -c 'ENV PATH=/bin' - "$IMAGE" >/dev/null
+}
+
+# Writes one configuration folder per agent condition: the defaults with the metrics port and
+# shell socket moved, and autoload = false for every probe the condition leaves out.
+prepare_agent_configs() {
+    local condition probe etc
+    for condition in agent-process agent-syscall agent-file agent-tcp agent-all; do
+        etc="$work_dir/$condition/etc"
+        mkdir -p "$etc" "$work_dir/$condition/deploy" "$work_dir/$condition/data"
+        cp -r "$TARSIER_HOME"/runtime/etc/. "$etc/"
+        sed -i "s/^port *=.*/port = $METRICS_PORT/" "$etc/org.tarsier.exporter.cfg"
+        sed -i "s|^socket.path *=.*|socket.path = $work_dir/$condition/shell.sock|" \
+            "$etc/org.tarsier.console.cfg"
+        for probe in "${PROBES[@]}"; do
+            if [[ $condition != agent-all && $condition != "agent-$probe" ]]; then
+                sed -i 's/^autoload *=.*/autoload = false/' "$etc/org.tarsier.probe.$probe.cfg"
+            fi
+        done
+    done
+}
+
+condition_probes() {
+    case "$1" in
+        agent-all) echo "${PROBES[*]}" ;;
+        agent-*) echo "${1#agent-}" ;;
+    esac
+}
+
+scrape() {
+    curl -s --max-time 5 "http://127.0.0.1:$METRICS_PORT/metrics"
+}
+
+# Starts the agent the way ./tarsier run does, with the jar copied at the start of the series so
+# that a rebuild by another engineer cannot change the agent between rounds, and without the
+# build step of ./tarsier run. NOTE: the java options copy cmd_run() in the tarsier script.
+start_agent() {
+    local condition=$1 dir="$work_dir/$1" probe waited=0
+    rm -rf "$dir/data/felix-cache"
+    (cd "$dir/data" && exec "$JAVA_HOME/bin/java" \
+        --enable-native-access=ALL-UNNAMED \
+        --sun-misc-unsafe-memory-access=allow \
+        -Dgosh.args=--nointeractive \
+        -Dtarsier.home="$TARSIER_HOME" \
+        -Dtarsier.data="$dir/data" \
+        -Dtarsier.deploy="$dir/deploy" \
+        -Dfelix.fileinstall.dir="$dir/etc" \
+        -Dorg.osgi.framework.storage="$dir/data/felix-cache" \
+        -jar "$work_dir/tarsier.jar" </dev/null >>"$output_dir/raw/$condition.agent.log" 2>&1) &
+    tracer_pid=$!
+    for probe in $(condition_probes "$condition"); do
+        until scrape 2>/dev/null | grep -q "^tarsier_probe_loaded{probe=\"$probe\"} 1"; do
+            kill -0 "$tracer_pid" 2>/dev/null ||
+                die "the agent exited before loading the $probe probe;" \
+                    "see $output_dir/raw/$condition.agent.log"
+            (( waited++ < START_TIMEOUT * 2 )) ||
+                die "the $probe probe was not loaded within $START_TIMEOUT s;" \
+                    "see $output_dir/raw/$condition.agent.log"
+            sleep 0.5
+        done
+    done
+}
+
+# Starts a C tracer whose "ready" line (loader) or header line (syscount) shows it is attached.
+start_c_tracer() {
+    local condition=$1 out="$output_dir/raw/$1.out" waited=0 ready probe
+    shift
+    case "$condition" in
+        syscount)
+            stdbuf -oL /usr/sbin/syscount >"$out" 2>&1 &
+            ready='^Tracing'
+            ;;
+        *)
+            stdbuf -oL "$work_dir/loader" "$@" >"$out" 2>&1 &
+            ready='^ready'
+            ;;
+    esac
+    tracer_pid=$!
+    until grep -q "$ready" "$out" 2>/dev/null; do
+        kill -0 "$tracer_pid" 2>/dev/null || die "$condition exited before it was ready; see $out"
+        (( waited++ < 300 )) || die "$condition was not ready within 30 s; see $out"
+        sleep 0.1
+    done
+}
+
+start_condition() {
+    local condition=$1 probe objects=()
+    tracer_pid=""
+    case "$condition" in
+        none) ;;
+        agent-*) start_agent "$condition" ;;
+        libbpf-syscall) start_c_tracer "$condition" "$(probe_object syscall)" ;;
+        libbpf-all)
+            for probe in "${PROBES[@]}"; do
+                objects+=("$(probe_object "$probe")")
+            done
+            start_c_tracer "$condition" "${objects[@]}"
+            ;;
+        syscount) start_c_tracer "$condition" ;;
+    esac
+}
+
+stop_condition() {
+    local condition=$1 round=$2 waited=0
+    [[ -n $tracer_pid ]] || return 0
+    if [[ $condition == agent-* ]]; then
+        scrape >"$output_dir/raw/$condition.round$round.metrics" 2>/dev/null || true
+    fi
+    if [[ $condition == syscount ]]; then
+        kill -INT "$tracer_pid" 2>/dev/null || true
+    else
+        kill -TERM "$tracer_pid" 2>/dev/null || true
+    fi
+    while kill -0 "$tracer_pid" 2>/dev/null; do
+        (( waited++ < 300 )) || { log "$condition did not stop within 30 s; killing it";
+            kill -KILL "$tracer_pid" 2>/dev/null || true; }
+        sleep 0.1
+    done
+    wait "$tracer_pid" 2>/dev/null || true
+    tracer_pid=""
+}
+
+# Prints the CPU ticks (utime + stime) of the tracer, or 0 without one.
+tracer_ticks() {
+    [[ -n $tracer_pid ]] || { echo 0; return; }
+    sed 's/^.*) //' "/proc/$tracer_pid/stat" | awk '{ print $12 + $13 }'
+}
+
+tracer_rss_kb() {
+    [[ -n $tracer_pid ]] || { echo 0; return; }
+    awk '/^VmRSS:/ { print $2 }' "/proc/$tracer_pid/status"
+}
+
+start_server() {
+    mkdir -p "$work_dir/www"
+    head -c 600 /dev/zero | tr '\0' 'x' >"$work_dir/www/index.html"
+    server_container=$(docker run -d --label "$LABEL" --network host \
+        -v "$work_dir/www:/www:ro" "$IMAGE" httpd -f -p "127.0.0.1:$HTTP_PORT" -h /www)
+    local waited=0
+    until curl -s --max-time 2 -o /dev/null "http://127.0.0.1:$HTTP_PORT/index.html"; do
+        (( waited++ < 50 )) || die "httpd did not respond on 127.0.0.1:$HTTP_PORT within 10 s"
+        sleep 0.2
+    done
+}
+
+run_loop() {
+    docker run --rm --label "$LABEL" --network none -v "$work_dir/getppid:/getppid:ro" \
+        "$IMAGE" /getppid "$calls"
+}
+
+# Prints requests per second of one wrk run against the httpd container.
+run_http() {
+    local out="$output_dir/raw/wrk.$1.round$2.txt"
+    wrk "${WRK_ARGS[@]}" -d "${http_seconds}s" "http://127.0.0.1:$HTTP_PORT/index.html" >"$out"
+    awk '/^Requests\/sec:/ { print $2 }' "$out"
+}
+
+measure_condition() {
+    local condition=$1 round=$2 ticks0 ticks1 ticks2 ns rps loop_rss http_rss quiet=1 foreign after
+    wait_for_quiet
+    machine_busy && quiet=0
+    start_condition "$condition"
+    sleep 1
+    foreign=$(foreign_programs)
+    ticks0=$(tracer_ticks)
+    ns=$(run_loop)
+    ticks1=$(tracer_ticks)
+    loop_rss=$(tracer_rss_kb)
+    rps=$(run_http "$condition" "$round")
+    ticks2=$(tracer_ticks)
+    http_rss=$(tracer_rss_kb)
+    # a build or exec storm that started during the measurement is recorded, not hidden
+    machine_busy && quiet=0
+    after=$(foreign_programs)
+    (( after > foreign )) && foreign=$after
+    stop_condition "$condition" "$round"
+    printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$round" "$condition" "$ns" \
+        "$rps" "$((ticks1 - ticks0))" "$((ticks2 - ticks1))" "$loop_rss" "$http_rss" "$quiet" \
+        "$foreign" "$(date -u +%H:%M:%S)" \
+        >>"$output_dir/results.tsv"
+    log "round $round $condition: loop $ns ns/call, http $rps req/s," \
+        "$foreign foreign tracing programs, quiet=$quiet"
+}
+
+cleanup() {
+    local status=$?
+    [[ -n $tracer_pid ]] && kill -TERM "$tracer_pid" 2>/dev/null
+    [[ -n $tracer_pid ]] && wait "$tracer_pid" 2>/dev/null
+    [[ -n $server_container ]] && docker rm -f "$server_container" >/dev/null 2>&1
+    [[ -n $work_dir ]] && rm -rf "$work_dir"
+    exit "$status"
+}
+
+summarize() {
+    python3 - "$output_dir/results.tsv" "$CLOCK_TICKS" <<'EOF'
+import statistics
+import sys
+
+path, ticks_per_second = sys.argv[1], int(sys.argv[2])
+rows = [line.rstrip("\n").split("\t") for line in open(path) if not line.startswith("round")]
+conditions = list(dict.fromkeys(row[1] for row in rows))
+by = {}
+noisy = [f"round {row[0]} {row[1]}" for row in rows if row[8] != "1"]
+foreign = [f"round {row[0]} {row[1]} ({row[9]})" for row in rows if row[9] != "0"]
+for rnd, cond, ns, rps, loop_ticks, http_ticks, loop_rss, http_rss, *_ in rows:
+    by.setdefault(cond, {})[int(rnd)] = dict(ns=float(ns), rps=float(rps),
+        loop_cpu=int(loop_ticks) / ticks_per_second, http_cpu=int(http_ticks) / ticks_per_second,
+        loop_rss=int(loop_rss) / 1024, http_rss=int(http_rss) / 1024)
+
+def stats(values, fmt):
+    low, high = fmt.format(min(values)), fmt.format(max(values))
+    return f"{fmt.format(statistics.median(values))} ({low}–{high})"
+
+def ratios(cond, base, key):
+    pairs = [by[cond][r][key] / by[base][r][key] for r in by[cond] if r in by.get(base, {})]
+    return pairs
+
+def ratio_cell(values):
+    if not values:
+        return "-"
+    return f"{statistics.median(values):.3f} ({min(values):.3f}–{max(values):.3f})"
+
+print("| condition | getppid ns/call | ratio to none | HTTP req/s | ratio to none "
+      "| tracer CPU s (loop / HTTP) | tracer RSS MiB |")
+print("| --- | --- | --- | --- | --- | --- | --- |")
+for cond in conditions:
+    rounds = by[cond]
+    ns = [v["ns"] for v in rounds.values()]
+    rps = [v["rps"] for v in rounds.values()]
+    loop_cpu = statistics.median(v["loop_cpu"] for v in rounds.values())
+    http_cpu = statistics.median(v["http_cpu"] for v in rounds.values())
+    rss = statistics.median(v["http_rss"] for v in rounds.values())
+    tracer = "- | -" if cond == "none" else f"{loop_cpu:.2f} / {http_cpu:.2f} | {rss:.0f}"
+    print(f"| {cond} | {stats(ns, '{:.1f}')} | {ratio_cell(ratios(cond, 'none', 'ns'))} "
+          f"| {stats(rps, '{:.0f}')} | {ratio_cell(ratios(cond, 'none', 'rps'))} | {tracer} |")
+print()
+print(f"Rounds: {len(set(int(r[0]) for r in rows))}. Ratios are medians (min–max) of the "
+      "per-round ratios to the none run of the same round.")
+print("Runs during which a Maven build or exec-storm.sh was running: "
+      + (", ".join(noisy) if noisy else "none"))
+print("Runs with tracing BPF programs of other processes loaded (count): "
+      + (", ".join(foreign) if foreign else "none"))
+if "agent-syscall" in by and "libbpf-syscall" in by:
+    extra = ratios("agent-syscall", "libbpf-syscall", "ns")
+    print(f"agent-syscall / libbpf-syscall getppid ns per call: {ratio_cell(extra)}")
+if "agent-all" in by and "libbpf-all" in by:
+    extra = ratios("agent-all", "libbpf-all", "ns")
+    print(f"agent-all / libbpf-all getppid ns per call: {ratio_cell(extra)}")
+EOF
+}
+
+CLOCK_TICKS=$(getconf CLK_TCK)
+
+main() {
+    parse_args "$@"
+    check_tools
+    output_dir=${output_dir:-$TARSIER_HOME/var/bench/overhead-$(date -u +%Y%m%dT%H%M%SZ)}
+    mkdir -p "$output_dir/raw"
+    work_dir=$(mktemp -d /tmp/tarsier-overhead.XXXXXX)
+    trap cleanup EXIT
+    trap 'exit 130' INT TERM
+
+    compile_programs
+    cp "$TARSIER_HOME/runtime/target/tarsier.jar" "$work_dir/tarsier.jar"
+    prepare_agent_configs
+    ensure_image
+    start_server
+
+    {
+        echo "date: $(date -u +%Y-%m-%dT%H:%M:%SZ)"
+        echo "kernel: $(uname -r)"
+        echo "cpu: $(nproc) x $(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo)"
+        echo "rounds: $rounds, getppid calls: $calls, http: wrk ${WRK_ARGS[*]} -d ${http_seconds}s"
+        echo "load before: $(uptime)"
+    } >"$output_dir/machine.txt"
+    printf 'round\tcondition\tns_per_call\trequests_per_s\tloop_ticks\thttp_ticks' \
+        >"$output_dir/results.tsv"
+    printf '\tloop_rss_kb\thttp_rss_kb\tquiet\tforeign_programs\tend_utc\n' \
+        >>"$output_dir/results.tsv"
+
+    local round index offset count=${#CONDITIONS[@]}
+    for (( round = 1; round <= rounds; round++ )); do
+        echo "round $round start: $(uptime)" >>"$output_dir/machine.txt"
+        offset=$(( (round - 1) % count ))
+        for (( index = 0; index < count; index++ )); do
+            measure_condition "${CONDITIONS[(index + offset) % count]}" "$round"
+        done
+    done
+    echo "load after: $(uptime)" >>"$output_dir/machine.txt"
+
+    summarize | tee "$output_dir/summary.md"
+    log "raw data in $output_dir"
+}
+
+main "$@"
