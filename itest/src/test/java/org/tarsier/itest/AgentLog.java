@@ -9,7 +9,7 @@ import org.osgi.service.log.LogEntry;
 import org.osgi.service.log.LogLevel;
 import org.osgi.service.log.LogReaderService;
 
-/** Reads the agent's recent log entries through the Log Service, as the log writer sees them. */
+/** Reads the agent's recent log entries through the Log Service, as the log writer receives them. */
 final class AgentLog {
 
     private AgentLog() {

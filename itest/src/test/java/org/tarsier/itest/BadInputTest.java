@@ -28,7 +28,7 @@ import org.tarsier.api.probe.Probe;
 import org.tarsier.api.probe.ProbeException;
 import org.tarsier.api.probe.ProbeState;
 
-/** Bad input degrades one part of the agent, says what is wrong, and loses nothing else. */
+/** Bad input degrades one part of the agent, logs what is wrong, and loses nothing else. */
 @RunWith(PaxExam.class)
 public class BadInputTest {
 

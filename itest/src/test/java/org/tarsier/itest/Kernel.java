@@ -10,7 +10,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
-/** Reads what the kernel holds through bpftool and what this JVM holds through /proc. */
+/** Reads the kernel's BPF objects through bpftool and this JVM's resources through /proc. */
 final class Kernel {
 
     private static final Pattern ID = Pattern.compile("^(\\d+): ", Pattern.MULTILINE);

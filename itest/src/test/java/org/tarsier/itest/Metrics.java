@@ -30,7 +30,7 @@ final class Metrics {
         return response.body();
     }
 
-    /** Waits until the endpoint answers, and returns the scrape body. */
+    /** Waits until the endpoint responds, and returns the scrape body. */
     static String awaitScrape(int port, long timeoutMillis) throws InterruptedException {
         long deadline = System.currentTimeMillis() + timeoutMillis;
         while (true) {

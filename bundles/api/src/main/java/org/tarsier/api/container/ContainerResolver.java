@@ -9,7 +9,7 @@ import org.osgi.annotation.versioning.ProviderType;
 /**
  * Maps the cgroup v2 id of a task to the container it runs in.
  *
- * <p>Implementations answer from a cache and must not block the caller for long: probes call them
+ * <p>Implementations resolve from a cache and must not block the caller for long: probes call them
  * on their ring-buffer poller thread. When the runtime's API cannot be reached, they still return
  * the runtime and id parsed from the cgroup path.
  */

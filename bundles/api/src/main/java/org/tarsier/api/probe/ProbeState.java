@@ -6,6 +6,6 @@ public enum ProbeState {
     UNLOADED,
     /** Programs are loaded and attached, and events flow. */
     LOADED,
-    /** The last load failed; {@link Probe#lastError()} says why, and nothing is in the kernel. */
+    /** The last load failed; {@link Probe#lastError()} contains the reason, and nothing is in the kernel. */
     FAILED
 }
