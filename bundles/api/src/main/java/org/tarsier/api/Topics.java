@@ -27,11 +27,17 @@ public final class Topics {
     /** Prefix of the tcp probe's topics; the last token is a {@code TcpOperation} name. */
     public static final String TCP_PREFIX = EVENT_PREFIX + "tcp/";
 
+    /** Prefix of every score topic; a scoring detector posts on {@code SCORE_PREFIX + name}. */
+    public static final String SCORE_PREFIX = "org/tarsier/score/";
+
     /** Property holding the {@link org.tarsier.api.event.Event} record itself. */
     public static final String PROPERTY_EVENT = "tarsier.event";
 
     /** Property holding the {@link org.tarsier.api.alert.Alert} record itself. */
     public static final String PROPERTY_ALERT = "tarsier.alert";
+
+    /** Property holding the {@link org.tarsier.api.detector.Score} record itself. */
+    public static final String PROPERTY_SCORE = "tarsier.score";
 
     /** Property holding the name of the probe that produced an event, for example {@code process}. */
     public static final String PROPERTY_PROBE = "tarsier.probe";
@@ -50,5 +56,10 @@ public final class Topics {
     /** Returns the alert topic of the named detector, e.g. {@code org/tarsier/alert/rules}. */
     public static String alertTopic(String detector) {
         return ALERT_PREFIX + detector;
+    }
+
+    /** Returns the score topic of the named detector, e.g. {@code org/tarsier/score/iforest}. */
+    public static String scoreTopic(String detector) {
+        return SCORE_PREFIX + detector;
     }
 }
