@@ -30,6 +30,12 @@ public final class Topics {
     /** Prefix of every score topic; a scoring detector posts on {@code SCORE_PREFIX + name}. */
     public static final String SCORE_PREFIX = "org/tarsier/score/";
 
+    /** Topic of per-container feature windows, posted by the feature extractor. */
+    public static final String FEATURE_WINDOW = "org/tarsier/feature/WINDOW";
+
+    /** Property holding the {@link org.tarsier.api.feature.FeatureWindow} record itself. */
+    public static final String PROPERTY_FEATURES = "tarsier.features";
+
     /** Property holding the {@link org.tarsier.api.event.Event} record itself. */
     public static final String PROPERTY_EVENT = "tarsier.event";
 
