@@ -15,6 +15,7 @@
 #include <bpf/bpf_core_read.h>
 
 #include "compat.h"
+#include "tarsier_ringbuf.h"
 #include "file.h"
 
 /* Values of the x86-64 and generic UAPI. */
@@ -914,7 +915,8 @@ int handle_sys_exit(struct trace_event_raw_sys_exit *ctx)
 	size = record->path_size + record->target_size;
 	barrier_var(size);
 	size = offsetof(struct file_record, data) + (size & (RECORD_DATA_SIZE - 1));
-	if (bpf_ringbuf_output(&file_events, record, size, 0) < 0)
+	if (bpf_ringbuf_output(&file_events, record, size,
+			       tarsier_wakeup_flags(&file_events)) < 0)
 		count_drop(DROP_RINGBUF);
 	return 0;
 }

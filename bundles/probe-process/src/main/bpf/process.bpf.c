@@ -8,6 +8,7 @@
 #include <bpf/bpf_core_read.h>
 
 #include "compat.h"
+#include "tarsier_ringbuf.h"
 #include "process.h"
 
 #define PF_KTHREAD 0x00200000
@@ -225,7 +226,8 @@ int handle_exec(struct trace_event_raw_sched_process_exec *ctx)
 	args_size = record->args_size;
 	barrier_var(args_size);
 	size = offsetof(struct exec_record, args) + (args_size & (ARGS_BUFFER_SIZE - 1));
-	if (bpf_ringbuf_output(&process_events, record, size, 0) < 0)
+	if (bpf_ringbuf_output(&process_events, record, size,
+			       tarsier_wakeup_flags(&process_events)) < 0)
 		count_drop(DROP_RINGBUF);
 	return 0;
 }
@@ -248,7 +250,7 @@ int handle_fork(struct bpf_raw_tracepoint_args *ctx)
 	fill_header(&record->header, RECORD_FORK, parent);
 	record->child_pid = BPF_CORE_READ(child, tgid);
 	record->child_tid = BPF_CORE_READ(child, pid);
-	bpf_ringbuf_submit(record, 0);
+	bpf_ringbuf_submit(record, tarsier_wakeup_flags(&process_events));
 	return 0;
 }
 
@@ -275,7 +277,7 @@ int handle_exit(void *ctx)
 	record->reserved = 0;
 	start = BPF_CORE_READ(task, group_leader, start_boottime);
 	record->lifetime_ns = record->header.boot_ns - start;
-	bpf_ringbuf_submit(record, 0);
+	bpf_ringbuf_submit(record, tarsier_wakeup_flags(&process_events));
 	return 0;
 }
 

@@ -18,6 +18,7 @@
 #include <bpf/bpf_core_read.h>
 
 #include "compat.h"
+#include "tarsier_ringbuf.h"
 #include "syscall.h"
 
 #define EEXIST 17
@@ -381,7 +382,8 @@ static __always_inline void send_record(struct syscall_record *record, struct ta
 {
 	fill_header(&record->header, task);
 	record->ret = ret;
-	if (bpf_ringbuf_output(&syscall_events, record, sizeof(*record), 0) < 0)
+	if (bpf_ringbuf_output(&syscall_events, record, sizeof(*record),
+			       tarsier_wakeup_flags(&syscall_events)) < 0)
 		count_drop(DROP_RINGBUF);
 }
 

@@ -17,6 +17,7 @@
 #include <bpf/bpf_core_read.h>
 
 #include "compat.h"
+#include "tarsier_ringbuf.h"
 #include "tcp.h"
 
 #define AF_INET 2
@@ -443,7 +444,7 @@ static __always_inline void send_record(struct record_source *source, struct soc
 		if (owner && owner->start_ns)
 			record->duration_ns = source->now - owner->start_ns;
 	}
-	bpf_ringbuf_submit(record, 0);
+	bpf_ringbuf_submit(record, tarsier_wakeup_flags(&tcp_events));
 }
 
 static __always_inline bool is_connection_state(int state)

@@ -44,6 +44,7 @@ final class AgentOptions {
         options.add(systemProperty("tarsier.home").value(System.getProperty("tarsier.home", "..")));
         options.add(systemProperty("felix.fileinstall.dir").value(configDir().toString()));
         options.add(systemProperty("org.osgi.service.log.admin.loglevel").value("INFO"));
+        options.add(systemProperty("org.apache.felix.eventadmin.Timeout").value("0"));
         for (Path jar : agentBundles()) {
             options.add(bundle(jar.toUri().toString()));
         }

@@ -37,6 +37,12 @@ public abstract class AbstractProbe implements Probe {
 
     private static final long LOG_INTERVAL_MILLIS = 60_000;
 
+    /** Maximum number of decoded events waiting for Event Admin delivery. */
+    static final int QUEUE_CAPACITY = 65_536;
+
+    /** Drop reason of events that found the user-space delivery queue full. */
+    public static final String DROP_QUEUE = "queue";
+
     private final String name;
     private final List<String> eventKinds;
     private final DropCounters dropCounters;
@@ -45,6 +51,7 @@ public abstract class AbstractProbe implements Probe {
     private final Map<String, Long> dropsOfPastSessions;
     private volatile ProbeState state = ProbeState.UNLOADED;
     private volatile String lastError = "";
+    private final EventDispatcher dispatcher;
     private ProbeSession session;
 
     /**
@@ -59,6 +66,9 @@ public abstract class AbstractProbe implements Probe {
         this.eventKinds = List.copyOf(eventKinds);
         this.dropCounters = dropCounters;
         this.dropsOfPastSessions = dropCounters.zeros();
+        this.dispatcher = new EventDispatcher(name, QUEUE_CAPACITY,
+                e -> warnLimited("deliver", "an event handler of the " + name
+                        + " probe's events failed: {}", e));
         for (String kind : eventKinds) {
             eventCounts.put(kind, new LongAdder());
         }
@@ -102,9 +112,11 @@ public abstract class AbstractProbe implements Probe {
         if (session != null) {
             return;
         }
+        dispatcher.start();
         try {
             session = startSession();
         } catch (BpfException | RuntimeException e) {
+            dispatcher.stop();
             state = ProbeState.FAILED;
             lastError = e.getMessage();
             logger().error("failed to load the {} probe: {}", name, e.getMessage(), e);
@@ -123,6 +135,7 @@ public abstract class AbstractProbe implements Probe {
         ProbeSession closing = session;
         session = null;
         closing.stop();
+        dispatcher.stop();
         retireDropCounts(closing);
         closing.close();
         state = ProbeState.UNLOADED;
@@ -167,6 +180,7 @@ public abstract class AbstractProbe implements Probe {
             }
         }
         dropCountsOutsideKernel().forEach((key, value) -> counts.merge(key, value, Long::sum));
+        counts.put(DROP_QUEUE, dispatcher.dropped());
         return counts;
     }
 
@@ -176,16 +190,15 @@ public abstract class AbstractProbe implements Probe {
     }
 
     /**
-     * Posts an event with the properties {@link Topics#PROPERTY_EVENT},
-     * {@link Topics#PROPERTY_PROBE} and {@link Topics#PROPERTY_CONTAINER_ID}, asynchronously,
-     * and counts it by kind.
+     * Queues an event for delivery with the properties {@link Topics#PROPERTY_EVENT},
+     * {@link Topics#PROPERTY_PROBE} and {@link Topics#PROPERTY_CONTAINER_ID}, and counts it by
+     * kind. Events are delivered in order on the probe's dispatcher thread. An event that finds
+     * the queue full is counted as a {@link #DROP_QUEUE} drop instead.
      */
     protected final void post(EventAdmin eventAdmin, Event event) {
-        eventAdmin.postEvent(new org.osgi.service.event.Event(event.topic(), Map.of(
-                Topics.PROPERTY_EVENT, event,
-                Topics.PROPERTY_PROBE, name,
-                Topics.PROPERTY_CONTAINER_ID, event.container().id())));
-        eventCounts.computeIfAbsent(event.kind(), kind -> new LongAdder()).increment();
+        if (dispatcher.offer(eventAdmin, event)) {
+            eventCounts.computeIfAbsent(event.kind(), kind -> new LongAdder()).increment();
+        }
     }
 
     /**

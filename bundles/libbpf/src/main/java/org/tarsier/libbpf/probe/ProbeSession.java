@@ -230,7 +230,11 @@ public final class ProbeSession implements AutoCloseable {
             timeout = (int) Math.max(1, Math.min(timeout, untilDue / 1_000_000));
         }
         if (ringBuffer != null) {
-            ringBuffer.poll(Duration.ofMillis(timeout));
+            // The BPF programs wake the poller only when much data waits (tarsier_ringbuf.h), so
+            // a poll that times out must still consume what arrived without a wakeup.
+            if (ringBuffer.poll(Duration.ofMillis(timeout)) == 0) {
+                ringBuffer.consume();
+            }
             return;
         }
         try {

@@ -90,9 +90,10 @@ public final class FileProbe extends AbstractProbe {
                 + " prefixes; at most 16 of at most 255 bytes", required = false)
         String[] exclude_prefixes() default {};
 
-        @AttributeDefinition(description = "Maximum wait of one ring-buffer poll in"
-                + " milliseconds, 10 to 10000")
-        int poll_timeout_ms() default 100;
+        @AttributeDefinition(description = "Interval in milliseconds at which the poller drains"
+                + " the ring buffer, 10 to 10000; the kernel wakes it sooner only when 256 KiB"
+                + " wait, so this bounds the delay of an event")
+        int poll_timeout_ms() default 10;
     }
 
     @Reference

@@ -90,9 +90,10 @@ public final class SyscallProbe extends AbstractProbe {
                 + " and syscall seen in a window, 64 to 1048576; applies at the next load")
         int counts_max_entries() default 16384;
 
-        @AttributeDefinition(description = "Maximum wait of one ring-buffer poll in"
-                + " milliseconds, 10 to 10000")
-        int poll_timeout_ms() default 100;
+        @AttributeDefinition(description = "Interval in milliseconds at which the poller drains"
+                + " the ring buffer, 10 to 10000; the kernel wakes it sooner only when 256 KiB"
+                + " wait, so this bounds the delay of an event")
+        int poll_timeout_ms() default 10;
     }
 
     @Reference

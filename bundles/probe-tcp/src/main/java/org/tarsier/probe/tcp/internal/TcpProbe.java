@@ -78,9 +78,10 @@ public final class TcpProbe extends AbstractProbe {
                 + " remembers at once, 1024 to 1048576; applies at the next load")
         int owner_map_entries() default 65_536;
 
-        @AttributeDefinition(description = "Maximum wait of one ring-buffer poll in"
-                + " milliseconds, 10 to 10000")
-        int poll_timeout_ms() default 100;
+        @AttributeDefinition(description = "Interval in milliseconds at which the poller drains"
+                + " the ring buffer, 10 to 10000; the kernel wakes it sooner only when 256 KiB"
+                + " wait, so this bounds the delay of an event")
+        int poll_timeout_ms() default 10;
     }
 
     @Reference
