@@ -118,6 +118,14 @@ final class IsolationForest implements Serializable {
         return nodes;
     }
 
+    /**
+     * Returns the score of a row that every tree isolates with its first split, the highest
+     * score a row outside the training range can reach in the original algorithm's spirit.
+     */
+    double firstSplitScore() {
+        return scoreFromPathLength(1);
+    }
+
     private double scoreFromPathLength(double pathLength) {
         double normalizer = averagePathLength(subsampleSize);
         return Math.pow(2, -pathLength / (normalizer > 0 ? normalizer : 1));

@@ -24,6 +24,13 @@ import com.oracle.labs.mlrg.olcut.util.Pair;
  * whose score is the Isolation Forest score in (0, 1], higher for anomalies, and whose type is
  * {@code ANOMALOUS} above {@link #DEFAULT_DECISION_SCORE}. The excuse of a prediction ranks the
  * features by how early they isolated the example.
+ *
+ * <p>Range guard, an addition to the original algorithm and off when the margin is negative: a
+ * tree cannot tell a value far beyond the training maximum from the maximum itself, so a burst
+ * of a count scores no higher than the busiest training window. With the guard, an example with
+ * a feature outside {@code [min - margin * span, max + margin * span]} of the training rows,
+ * where {@code span = max - min}, scores at least {@link IsolationForest#firstSplitScore()}, as
+ * if every tree isolated it with its first split, and its out-of-range features lead its excuse.
  */
 public final class IsolationForestModel extends Model<Event> {
 
@@ -36,11 +43,26 @@ public final class IsolationForestModel extends Model<Event> {
     public static final double DEFAULT_DECISION_SCORE = 0.5;
 
     private final IsolationForest forest;
+    private final double[] trainingMin;
+    private final double[] trainingMax;
+    private final double rangeMargin;
 
     IsolationForestModel(String name, ModelProvenance provenance, ImmutableFeatureMap featureMap,
-            ImmutableOutputInfo<Event> outputInfo, IsolationForest forest) {
+            ImmutableOutputInfo<Event> outputInfo, IsolationForest forest, double[][] rows,
+            double rangeMargin) {
+        this(name, provenance, featureMap, outputInfo, forest, columnMin(rows), columnMax(rows),
+                rangeMargin);
+    }
+
+    private IsolationForestModel(String name, ModelProvenance provenance,
+            ImmutableFeatureMap featureMap, ImmutableOutputInfo<Event> outputInfo,
+            IsolationForest forest, double[] trainingMin, double[] trainingMax,
+            double rangeMargin) {
         super(name, provenance, featureMap, outputInfo, false);
         this.forest = forest;
+        this.trainingMin = trainingMin;
+        this.trainingMax = trainingMax;
+        this.rangeMargin = rangeMargin;
     }
 
     @Override
@@ -52,6 +74,9 @@ public final class IsolationForestModel extends Model<Event> {
                     + example);
         }
         double score = forest.score(row);
+        if (outOfRangeFeatures(row) > 0) {
+            score = Math.max(score, forest.firstSplitScore());
+        }
         Event.EventType type = score > DEFAULT_DECISION_SCORE
                 ? Event.EventType.ANOMALOUS : Event.EventType.EXPECTED;
         return new Prediction<>(new Event(type, score), used, example);
@@ -67,7 +92,11 @@ public final class IsolationForestModel extends Model<Event> {
     @Override
     public Optional<Excuse<Event>> getExcuse(Example<Event> example) {
         Prediction<Event> prediction = predict(example);
-        double[] shares = forest.contributions(denseVector(example, featureIDMap));
+        double[] row = denseVector(example, featureIDMap);
+        double[] shares = forest.contributions(row);
+        if (outOfRangeFeatures(row) > 0) {
+            shares = rangeExcess(row);
+        }
         return Optional.of(new Excuse<>(example, prediction,
                 Map.of(ALL_OUTPUTS, rank(shares, -1))));
     }
@@ -75,7 +104,66 @@ public final class IsolationForestModel extends Model<Event> {
     @Override
     protected IsolationForestModel copy(String newName, ModelProvenance newProvenance) {
         return new IsolationForestModel(newName, newProvenance, featureIDMap, outputIDInfo,
-                forest);
+                forest, trainingMin, trainingMax, rangeMargin);
+    }
+
+    private int outOfRangeFeatures(double[] row) {
+        int count = 0;
+        for (int f = 0; f < row.length; f++) {
+            if (outOfRange(row, f)) {
+                count++;
+            }
+        }
+        return count;
+    }
+
+    private boolean outOfRange(double[] row, int feature) {
+        if (rangeMargin < 0) {
+            return false;
+        }
+        double slack = rangeMargin * (trainingMax[feature] - trainingMin[feature]);
+        return row[feature] > trainingMax[feature] + slack
+                || row[feature] < trainingMin[feature] - slack;
+    }
+
+    /**
+     * Returns the share of each out-of-range feature by its distance beyond the training range,
+     * in units of its span (at least 1), and 0 for features within range.
+     */
+    private double[] rangeExcess(double[] row) {
+        double[] excess = new double[row.length];
+        double total = 0;
+        for (int f = 0; f < row.length; f++) {
+            if (outOfRange(row, f)) {
+                double beyond = Math.max(row[f] - trainingMax[f], trainingMin[f] - row[f]);
+                excess[f] = beyond / Math.max(trainingMax[f] - trainingMin[f], 1);
+                total += excess[f];
+            }
+        }
+        for (int f = 0; f < row.length; f++) {
+            excess[f] /= total;
+        }
+        return excess;
+    }
+
+    private static double[] columnMin(double[][] rows) {
+        double[] min = rows[0].clone();
+        for (double[] row : rows) {
+            for (int f = 0; f < row.length; f++) {
+                min[f] = Math.min(min[f], row[f]);
+            }
+        }
+        return min;
+    }
+
+    private static double[] columnMax(double[][] rows) {
+        double[] max = rows[0].clone();
+        for (double[] row : rows) {
+            for (int f = 0; f < row.length; f++) {
+                max[f] = Math.max(max[f], row[f]);
+            }
+        }
+        return max;
     }
 
     /** Returns the forest, which is immutable. */
@@ -112,6 +200,6 @@ public final class IsolationForestModel extends Model<Event> {
             ranked.add(new Pair<>(featureIDMap.get(id).getName(), weights[id]));
         }
         ranked.sort(Comparator.comparing((Pair<String, Double> p) -> p.getB()).reversed());
-        return n < 0 || n >= ranked.size() ? ranked : ranked.subList(0, n);
+        return n < 0 || n >= ranked.size() ? ranked : new ArrayList<>(ranked.subList(0, n));
     }
 }

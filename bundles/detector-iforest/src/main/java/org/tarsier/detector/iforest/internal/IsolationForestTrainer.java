@@ -38,6 +38,10 @@ public final class IsolationForestTrainer implements Trainer<Event> {
     @Config(description = "Rows drawn without replacement to grow each tree (psi)")
     private int subsampleSize = DEFAULT_SUBSAMPLE_SIZE;
 
+    @Config(description = "Range guard margin as a fraction of each feature's training span;"
+            + " negative turns the guard off, as in the original algorithm")
+    private double rangeMargin = -1;
+
     @Config(description = "Seed of the random number generator")
     private long seed = Trainer.DEFAULT_SEED;
 
@@ -48,10 +52,22 @@ public final class IsolationForestTrainer implements Trainer<Event> {
     private IsolationForestTrainer() {
     }
 
-    /** Creates a trainer of {@code trees} trees grown on subsamples of {@code subsampleSize}. */
+    /**
+     * Creates a trainer of {@code trees} trees grown on subsamples of {@code subsampleSize}, as
+     * in the original algorithm, without the range guard.
+     */
     public IsolationForestTrainer(int trees, int subsampleSize, long seed) {
+        this(trees, subsampleSize, -1, seed);
+    }
+
+    /**
+     * Creates a trainer whose models apply the range guard with {@code rangeMargin}, a fraction
+     * of each feature's training span; see {@link IsolationForestModel}.
+     */
+    public IsolationForestTrainer(int trees, int subsampleSize, double rangeMargin, long seed) {
         this.trees = trees;
         this.subsampleSize = subsampleSize;
+        this.rangeMargin = rangeMargin;
         this.seed = seed;
         postConfig();
     }
@@ -100,7 +116,7 @@ public final class IsolationForestTrainer implements Trainer<Event> {
         ModelProvenance provenance = new ModelProvenance(IsolationForestModel.class.getName(),
                 OffsetDateTime.now(), examples.getProvenance(), trainerProvenance, runProvenance);
         return new IsolationForestModel("isolation-forest", provenance, featureMap,
-                examples.getOutputIDInfo(), forest);
+                examples.getOutputIDInfo(), forest, rows, rangeMargin);
     }
 
     @Override
@@ -127,6 +143,6 @@ public final class IsolationForestTrainer implements Trainer<Event> {
     @Override
     public String toString() {
         return "IsolationForestTrainer(trees=" + trees + ",subsampleSize=" + subsampleSize
-                + ",seed=" + seed + ")";
+                + ",rangeMargin=" + rangeMargin + ",seed=" + seed + ")";
     }
 }
