@@ -304,6 +304,22 @@ public final class IForestDetector implements EventHandler, Detector, ModelManag
         return ModelReports.score(models, window, TOP_FEATURES);
     }
 
+    @Override
+    public String export(String image, String file) {
+        ImageState state = models.state(image);
+        if (state == null) {
+            return "no windows seen for image '" + image + "'; see model:list";
+        }
+        List<FeatureWindow> windows = state.windows();
+        try {
+            WindowCsv.write(Path.of(file), windows);
+        } catch (IOException | RuntimeException e) {
+            logger.warn("failed to export the windows of image {} to {}", image, file, e);
+            return "export of " + image + " to " + file + " failed: " + e;
+        }
+        return "wrote " + windows.size() + " windows of " + image + " to " + file;
+    }
+
     private FeatureWindow findLastWindow(String container) {
         synchronized (lastWindows) {
             for (FeatureWindow window : lastWindows.values()) {

@@ -51,6 +51,10 @@ final class ImageState {
         }
     }
 
+    synchronized List<FeatureWindow> windows() {
+        return new ArrayList<>(windows);
+    }
+
     synchronized int windowCount() {
         return windows.size();
     }

@@ -8,7 +8,8 @@ import org.osgi.service.component.annotations.Reference;
     "osgi.command.scope=model",
     "osgi.command.function=list",
     "osgi.command.function=train",
-    "osgi.command.function=score"})
+    "osgi.command.function=score",
+    "osgi.command.function=export"})
 public final class ModelCommands {
 
     @Reference
@@ -32,5 +33,10 @@ public final class ModelCommands {
     /** Scores the container's last window with its image's model. */
     public String score(String container) {
         return manager.score(container);
+    }
+
+    /** Writes the windows kept for the image, its training set, to a CSV file. */
+    public String export(String image, String file) {
+        return manager.export(image, file);
     }
 }

@@ -16,4 +16,10 @@ interface ModelManager {
      * returns the score, threshold and top features as text.
      */
     String score(String container);
+
+    /**
+     * Writes the windows kept for the image, which are its training set, to a CSV file and
+     * returns a one-line outcome.
+     */
+    String export(String image, String file);
 }
