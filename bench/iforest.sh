@@ -3,11 +3,11 @@
 #
 #   bench/iforest.sh [SCORED_WINDOWS]
 #
-# Builds the detector module's test classes and runs IForestBenchmark on one JVM: training time
-# for 120, 1024 and 4096 windows of 59 synthetic count features (100 trees, subsample 256, as
-# the detector's defaults), windows scored per second on one thread through the Tribuo model
-# (SCORED_WINDOWS, default 200000), the cost of the top-feature explanation of an alert, and
-# the model file size and heap per loaded model. Prints a Markdown table. Run it under the
+# Builds the detector module's test classes and runs IForestBenchmark on one JVM. It measures
+# the training time for 120, 1024 and 4096 windows of 59 synthetic count features, with the
+# detector's defaults of 100 trees and subsample size 256. It then scores SCORED_WINDOWS
+# windows (default 200000) on one thread through the Tribuo model, times the top-feature
+# explanation of an alert, and measures the model file size and the heap per loaded model. Prints a Markdown table. Run it under the
 # agent lock so that other benchmarks and agents do not share the cores:
 #   flock /tmp/tarsier-agent.lock bench/iforest.sh
 set -euo pipefail

@@ -5,9 +5,9 @@
 #
 # Boots the agent from this repository with a copy of runtime/etc in which the iforest detector
 # never finishes learning, so it keeps every window. Two busybox containers of the image
-# tarsier/busybox:dev run the same normal workload (a loop that fetches a page from a busybox
-# httpd on the container's loopback, reads a file and appends to a log through sh -c, once a
-# second; the sh -c makes the shell that docker exec starts a known executable).
+# tarsier/busybox:dev run the same normal workload. Once a second, a loop fetches a page from a
+# busybox httpd on the container's loopback, reads a file and appends to a log through sh -c.
+# The sh -c makes the shell that docker exec starts a known executable.
 # Container "normal" runs it for NORMAL_SECONDS (default 420). Container "mixed" runs it too,
 # and the script injects six anomalies into it with docker exec, 15 seconds each, 40 seconds
 # apart: CPU burn, fork burst, port scan of local ports, file write burst, unusual execs and

@@ -9,8 +9,8 @@ import java.util.List;
 import org.tarsier.api.feature.FeatureWindow;
 
 /**
- * What the detector keeps per image: the model once trained, and the most recent windows that
- * did not alert, which are the training set of the first model and of every retraining.
+ * Per-image state of the detector: the model once trained, and the most recent windows that did
+ * not alert, which are the training set of the first model and of every retraining.
  * Thread-safe.
  */
 final class ImageState {

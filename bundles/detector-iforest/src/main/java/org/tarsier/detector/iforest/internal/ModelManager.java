@@ -2,7 +2,7 @@ package org.tarsier.detector.iforest.internal;
 
 import java.util.List;
 
-/** What the shell commands need from the detector: model listing, training and scoring. */
+/** Detector operations behind the shell commands: model listing, training, scoring, export. */
 interface ModelManager {
 
     /** Returns one line per image: model kind, state, threshold and counters. */

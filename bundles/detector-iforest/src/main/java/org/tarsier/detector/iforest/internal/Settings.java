@@ -31,6 +31,7 @@ record Settings(ModelKind modelKind, Duration learningPeriod, int minTrainingWin
     /** Returns the settings of {@code config}, falling back to {@code previous} per property. */
     static Settings of(IForestDetector.Config config, Settings previous, List<String> errors) {
         Validator check = new Validator(errors);
+
         ModelKind kind = check.value("model.type", config.model_type(), previous.modelKind,
                 "one of " + ModelKind.names(), ModelKind::parse);
         long learning = check.atLeast("learning.period.s", config.learning_period_s(), 0,
@@ -49,6 +50,7 @@ record Settings(ModelKind modelKind, Duration learningPeriod, int minTrainingWin
         } else {
             check.reject("threshold", config.threshold(), "a finite score, or NaN");
         }
+
         long retrain = check.atLeast("retrain.interval.s", config.retrain_interval_s(), 0,
                 previous.retrainInterval.toSeconds(), "seconds, 0 to turn retraining off");
         Path dir = check.value("model.dir", config.model_dir(), previous.modelDir,
@@ -57,6 +59,7 @@ record Settings(ModelKind modelKind, Duration learningPeriod, int minTrainingWin
                 "a whole number of at least 1");
         int subsample = (int) check.atLeast("subsample.size", config.subsample_size(), 2,
                 previous.subsampleSize, "a whole number of at least 2");
+
         double margin = previous.rangeMargin;
         if (Double.isFinite(config.range_margin())) {
             margin = config.range_margin();
@@ -70,6 +73,7 @@ record Settings(ModelKind modelKind, Duration learningPeriod, int minTrainingWin
                 previous.svmGamma, "0 (meaning 1 / features) or more");
         int maxImages = (int) check.atLeast("max.images", config.max_images(), 1,
                 previous.maxImages, "a whole number of at least 1");
+
         return new Settings(kind, Duration.ofSeconds(learning), minWindows, maxWindows,
                 contamination, threshold, Duration.ofSeconds(retrain), dir, trees, subsample,
                 margin, config.seed(), nu, gamma, maxImages, config.include_host());

@@ -58,7 +58,7 @@ record TrainedModel(String image, ModelKind kind, Model<Event> model, double[] t
         return trainingScores.length;
     }
 
-    /** Returns the number of features the model knows. */
+    /** Returns the number of features in the model's feature map. */
     int featureCount() {
         return model.getFeatureIDMap().size();
     }
