@@ -3,7 +3,7 @@ package org.tarsier.detector.iforest.internal;
 import java.util.List;
 
 /** Detector operations behind the shell commands: model listing, training, scoring, export. */
-interface ModelManager {
+public interface ModelManager {
 
     /** Returns one line per image: model kind, state, threshold and counters. */
     List<String> describeModels();
