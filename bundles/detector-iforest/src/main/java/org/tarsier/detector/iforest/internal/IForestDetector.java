@@ -150,15 +150,14 @@ public final class IForestDetector implements EventHandler, Detector, ModelManag
     private volatile String lastError = "";
     private volatile Instant lastTraining;
     private ExecutorService trainingExecutor;
-    private ImageModels models;
+    private volatile ImageModels models;
 
     @Activate
     void activate(Config config) {
         settings = validate(config);
         trainingExecutor = Executors.newSingleThreadExecutor(
                 Thread.ofPlatform().name("tarsier-iforest-training").daemon().factory());
-        models = new ImageModels(settings, new ModelStore(settings.modelDir()), trainingExecutor,
-                new TrainingLog());
+        models = newImageModels();
         loadSavedModels();
         logger.info("iforest detector started: {}", settings);
     }
@@ -167,10 +166,12 @@ public final class IForestDetector implements EventHandler, Detector, ModelManag
     void modified(Config config) {
         Settings previous = settings;
         settings = validate(config);
-        models.setSettings(settings);
-        if (!settings.modelDir().equals(previous.modelDir())) {
-            logger.warn("model.dir changed from {} to {}: takes effect at the next start of the"
-                    + " detector bundle", previous.modelDir(), settings.modelDir());
+        if (settings.modelDir().equals(previous.modelDir())) {
+            models.setSettings(settings);
+        } else {
+            // The models of the old folder belong to it: start over from the new folder.
+            models = newImageModels();
+            loadSavedModels();
         }
         logger.info("iforest detector reconfigured: {}", settings);
     }
@@ -185,6 +186,11 @@ public final class IForestDetector implements EventHandler, Detector, ModelManag
         }
         logger.info("iforest detector stopped: {} models trained, {} windows scored",
                 models.modelsTrained(), models.windowsScored());
+    }
+
+    private ImageModels newImageModels() {
+        return new ImageModels(settings, new ModelStore(settings.modelDir()), trainingExecutor,
+                new TrainingLog());
     }
 
     private Settings validate(Config config) {
