@@ -45,6 +45,9 @@ import org.tarsier.api.log.RateLimiter;
 @Component(
         configurationPid = Settings.PID,
         configurationPolicy = ConfigurationPolicy.OPTIONAL,
+        // Immediate, so saved models load and the start line is logged when the bundle starts,
+        // not at the first feature window.
+        immediate = true,
         service = {EventHandler.class, Detector.class, ModelManager.class},
         property = {
             EventConstants.EVENT_TOPIC + "=" + Topics.FEATURE_WINDOW,
