@@ -46,7 +46,7 @@ public final class Main {
               inject [OPTIONS] SCENARIO-FILE   run the scenarios (JSON or YAML) against Docker
                 --dry-run                print the plan and the clamped values, touch nothing
                 --labels FILE            labels file, appended to
-                                         (default var/injector/RUN.labels.jsonl)
+                                         (default $TARSIER_HOME/var/injector/RUN.labels.jsonl)
                 --docker-socket PATH     Docker Engine API socket (default /var/run/docker.sock)
                 --max-containers N       containers at a time, at most 8
                 --max-duration SECONDS   longest repetition, at most 300
@@ -54,8 +54,10 @@ public final class Main {
                 --max-memory-mb N        memory per container in MiB, at most 256
                 --max-pids N             tasks per container, at most 256
               evaluate [OPTIONS]       join labels with the agent's alerts and print the tables
-                --labels FILE            labels file (default: newest var/injector/*.labels.jsonl)
-                --alerts FILE            alert JSON lines (default var/log/alerts.jsonl)
+                --labels FILE            labels file
+                                         (default: newest $TARSIER_HOME/var/injector/*.labels.jsonl)
+                --alerts FILE            alert JSON lines
+                                         (default $TARSIER_HOME/var/log/alerts.jsonl)
                 --grace SECONDS          time after an anomaly's end that alerts still count
                                          for it (default 15)
                 --json FILE              also write the report as JSON to FILE
@@ -64,8 +66,10 @@ public final class Main {
               kinds                    list the anomaly kinds and their expected detections
             """;
 
-    static final Path DEFAULT_LABELS_DIR = Path.of("var/injector");
-    static final Path DEFAULT_ALERTS = Path.of("var/log/alerts.jsonl");
+    /** Folder of the default paths: {@code tarsier.home} when set, else the working folder. */
+    static final Path HOME = Path.of(System.getProperty("tarsier.home", "."));
+    static final Path DEFAULT_LABELS_DIR = HOME.resolve("var/injector");
+    static final Path DEFAULT_ALERTS = HOME.resolve("var/log/alerts.jsonl");
     static final Duration DEFAULT_GRACE = Duration.ofSeconds(15);
 
     private Main() {
