@@ -137,13 +137,18 @@ public final class DockerClient {
     }
 
     /**
-     * Starts {@code command} in a running container, detached, and returns the exec id.
+     * Starts {@code command} with the extra {@code environment} ({@code NAME=value}) in a
+     * running container, detached, and returns the exec id.
      */
-    public String execDetached(String containerId, List<String> command) throws IOException {
+    public String execDetached(String containerId, List<String> command,
+            List<String> environment) throws IOException {
         JsonObject create = new JsonObject();
         JsonArray cmd = new JsonArray();
         command.forEach(cmd::add);
         create.add("Cmd", cmd);
+        JsonArray env = new JsonArray();
+        environment.forEach(env::add);
+        create.add("Env", env);
         create.addProperty("AttachStdout", false);
         create.addProperty("AttachStderr", false);
         String body = checked("POST", API + "/containers/" + containerId + "/exec",

@@ -1,5 +1,6 @@
 package org.tarsier.injector.run;
 
+import java.util.List;
 import java.util.Map;
 
 import org.tarsier.injector.scenario.Limits;
@@ -8,16 +9,17 @@ import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 
 /**
- * Body of Docker's {@code /containers/create} for an injection: the script as command, the run
- * labels, and a host configuration with CPU, memory, pids limits and no network but loopback.
+ * Body of Docker's {@code /containers/create} for an injection: the launcher as command, the
+ * script in the environment, the run labels, and a host configuration with CPU, memory and pids
+ * limits and no network but loopback.
  */
 final class ContainerSpec {
 
     private ContainerSpec() {
     }
 
-    static JsonObject of(String image, String script, Map<String, String> labels,
-            Limits limits) {
+    static JsonObject of(String image, String script, List<String> environment,
+            Map<String, String> labels, Limits limits) {
         JsonObject spec = new JsonObject();
         spec.addProperty("Image", image);
         spec.addProperty("Hostname", "injected");
@@ -26,6 +28,9 @@ final class ContainerSpec {
         cmd.add("-c");
         cmd.add(script);
         spec.add("Cmd", cmd);
+        JsonArray env = new JsonArray();
+        environment.forEach(env::add);
+        spec.add("Env", env);
         JsonObject labelJson = new JsonObject();
         labels.forEach(labelJson::addProperty);
         spec.add("Labels", labelJson);

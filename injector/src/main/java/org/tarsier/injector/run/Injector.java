@@ -44,6 +44,15 @@ public final class Injector {
     /** Extra time a script keeps itself alive beyond its duration before it kills itself. */
     private static final Duration SELF_STOP_MARGIN = Duration.ofSeconds(5);
 
+    /**
+     * Time between the container's start and the anomaly's start. Alerts about the start of the
+     * container itself, such as its entrypoint shell, then fall before the labelled period.
+     */
+    static final Duration SETTLE = Duration.ofSeconds(2);
+
+    /** Environment variable that carries the kind's script into the container. */
+    static final String SCRIPT_VARIABLE = "TARSIER_INJECTION";
+
     private final DockerClient docker;
     private final Plan plan;
     private final Path labelsFile;
@@ -184,14 +193,14 @@ public final class Injector {
     private Label runInNewContainer(Injection injection) throws IOException {
         Scenario scenario = injection.scenario();
         String name = containerName(injection);
-        JsonObject spec = ContainerSpec.of(scenario.target().value(), script(scenario),
-                containerLabels(scenario), scenario.limits());
+        JsonObject spec = ContainerSpec.of(scenario.target().value(), launcher(scenario),
+                environment(scenario), containerLabels(scenario), scenario.limits());
         String id = docker.createContainer(name, spec);
         boolean interrupted = false;
-        Instant start = Instant.now();
+        Instant start = Instant.now().plus(SETTLE);
         try {
             docker.start(id);
-            interrupted = !sleep(scenario.duration());
+            interrupted = !sleep(SETTLE.plus(scenario.duration()));
         } finally {
             docker.remove(id);
         }
@@ -208,9 +217,10 @@ public final class Injector {
         Console.warn("scenario " + scenario.id() + " runs in existing container " + name
                 + ": the injector's CPU, memory and pids caps do not apply, the container's own"
                 + " limits do");
-        Instant start = Instant.now();
-        String execId = docker.execDetached(id, List.of("sh", "-c", script(scenario)));
-        boolean interrupted = !sleep(scenario.duration());
+        Instant start = Instant.now().plus(SETTLE);
+        String execId = docker.execDetached(id, List.of("sh", "-c", launcher(scenario)),
+                environment(scenario));
+        boolean interrupted = !sleep(SETTLE.plus(scenario.duration()));
         if (!interrupted) {
             waitForExec(execId);
         }
@@ -250,13 +260,20 @@ public final class Injector {
     }
 
     /**
-     * Returns the script of a scenario, wrapped so that it kills its process group once its
-     * duration and a margin have passed, even when the injector died without removing it.
+     * Returns the command that runs the kind's script from {@link #SCRIPT_VARIABLE} after
+     * {@link #SETTLE}, and kills its process group once the duration and a margin have passed,
+     * even when the injector died without removing it. The script travels in the environment
+     * so that the entrypoint's command line does not contain it: rules that match command
+     * lines must fire on the processes of the anomaly, not on the container's entrypoint.
      */
-    static String script(Scenario scenario) {
+    static String launcher(Scenario scenario) {
         long seconds = scenario.duration().plus(SELF_STOP_MARGIN).toSeconds();
-        return "(" + scenario.kind().script(scenario.intensity()) + ") & sleep " + seconds
-                + "; kill 0";
+        return "sleep " + SETTLE.toSeconds() + "; (eval \"$" + SCRIPT_VARIABLE + "\") & sleep "
+                + seconds + "; kill 0";
+    }
+
+    private static List<String> environment(Scenario scenario) {
+        return List.of(SCRIPT_VARIABLE + "=" + scenario.kind().script(scenario.intensity()));
     }
 
     private Map<String, String> containerLabels(Scenario scenario) {

@@ -88,12 +88,14 @@ public enum Kind {
             "stats", "iforest"),
 
     MINER_CONNECTION("workers", 1, 4,
-            "run a miner look-alike: a stratum+tcp command line, a connection to a local pool"
-                    + " on 127.0.0.1:3333 every 2 s, and $I busy workers",
-            "pool=stratum+tcp://127.0.0.1:3333; nc -ll -p 3333 -e cat > /dev/null 2>&1 &"
+            "run a miner look-alike every 2 s, a process whose command line names a"
+                    + " stratum+tcp pool and that connects to a local pool on 127.0.0.1:3333,"
+                    + " next to $I busy workers",
+            "nc -ll -p 3333 -e cat > /dev/null 2>&1 &"
                     + " for w in $(seq $I); do md5sum /dev/zero & done; sleep 0.5;"
-                    + " while :; do echo '{\"method\":\"mining.subscribe\"}'"
-                    + " | timeout 2 nc 127.0.0.1 3333 > /dev/null 2>&1; sleep 2; done",
+                    + " while :; do sh -c 'echo {\"method\":\"mining.subscribe\"}"
+                    + " | timeout 2 nc 127.0.0.1 3333' miner -o stratum+tcp://127.0.0.1:3333"
+                    + " > /dev/null 2>&1; sleep 2; done",
             "rules:Crypto miner launched", "rules:Connection to mining pool port", "stats",
             "iforest"),
 
@@ -127,7 +129,7 @@ public enum Kind {
             "rules:Clear log files"),
 
     SETUID_CHMOD("rounds/s", 1, 10,
-            "set the setuid bit on a copy of a file in /tmp and chmod 777 it, $I times a second",
+            "set the setuid bit on an empty file in /tmp and chmod 777 it, $I times a second",
             "touch /tmp/suid-helper; while :; do i=0; while [ $i -lt $I ]; do"
                     + " chmod 4755 /tmp/suid-helper; chmod 777 /tmp/suid-helper; chmod 777 /data;"
                     + " i=$((i+1)); done; sleep 1; done",

@@ -40,7 +40,7 @@ class EvaluatorTest {
             label("write_below_etc", ETC, 50, 70, List.of("rules:Write below etc")));
 
     @Test
-    void expectedRuleInPeriodIsDetectedWithItsDelay() {
+    void expectedRuleInPeriodIsDetected() {
         Evaluation result = EVALUATOR.evaluate(LABELS, List.of(
                 alert(23.5, "rules", "Fork burst in container", FORKS)));
         Evaluation.KindRow row = kindRow(result, "fork_burst", "rules:Fork burst in container");
@@ -57,7 +57,7 @@ class EvaluatorTest {
     }
 
     @Test
-    void alertWithinGraceCountsAndAfterGraceIsFalse() {
+    void graceBoundsTheAnomalyPeriod() {
         Evaluation within = EVALUATOR.evaluate(LABELS, List.of(alert(49, "stats", "x", FORKS)));
         assertEquals(1, kindRow(within, "fork_burst", "stats").detected());
 
@@ -107,7 +107,7 @@ class EvaluatorTest {
     }
 
     @Test
-    void anyRowCountsAKindDetectedByOneOfItsExpectations() {
+    void anyRowCountsOneMatchingExpectation() {
         Evaluation result = EVALUATOR.evaluate(LABELS, List.of(
                 alert(30, "stats", "forks", FORKS)));
         assertEquals(1, kindRow(result, "fork_burst", "any").detected());

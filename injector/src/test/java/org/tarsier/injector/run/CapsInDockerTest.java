@@ -18,7 +18,7 @@ import org.tarsier.injector.scenario.ScenarioLoader;
 
 import com.google.gson.JsonObject;
 
-/** Runs a scenario that asks for more than the caps against the real Docker engine. */
+/** Runs a scenario that requests more than the caps against the real Docker engine. */
 class CapsInDockerTest {
 
     private static final String GREEDY = """
