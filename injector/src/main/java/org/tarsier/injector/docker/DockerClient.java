@@ -37,7 +37,7 @@ public final class DockerClient {
         this.http = new UnixHttpClient(socket);
     }
 
-    /** Fails unless the engine answers {@code /_ping}. */
+    /** Fails unless the engine responds to {@code /_ping}. */
     public void ping() throws IOException {
         checked("GET", "/_ping", null, "ping the Docker engine at " + http.socket());
     }

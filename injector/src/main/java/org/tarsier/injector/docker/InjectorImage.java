@@ -13,7 +13,7 @@ import java.util.concurrent.TimeUnit;
  * The container image the scenarios run in, built from the host's busybox-static binary by
  * {@code docker import} because no image registry may be reachable.
  *
- * <p>Besides busybox and a link per applet, the root file system holds the decoys the scenarios
+ * <p>Besides busybox and a link per applet, the root file system contains the decoys the scenarios
  * touch: fake {@code /etc/shadow} and {@code /etc/sudoers}, a fake SSH private key in
  * {@code /root/.ssh}, shell scripts named like package managers ({@code apt-get}, {@code apk}),
  * a web root and {@code /var/log}. None of them contains a real secret.
@@ -23,7 +23,7 @@ public final class InjectorImage {
     /** Image reference the injector uses. */
     public static final String REFERENCE = "tarsier/injector:busybox";
 
-    /** Label set on the image so that it can be told apart from other images. */
+    /** Label set on the image to distinguish it from other images. */
     public static final String IMAGE_LABEL = "org.tarsier.injector.image=true";
 
     private static final Path BUSYBOX = Path.of("/bin/busybox");

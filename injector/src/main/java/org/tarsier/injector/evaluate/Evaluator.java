@@ -104,13 +104,13 @@ public final class Evaluator {
         int anomalies = 0;
         List<Duration> times = new ArrayList<>();
         for (Label label : labels) {
-            List<String> wanted = label.expected().stream()
+            List<String> matching = label.expected().stream()
                     .filter(expectations::contains).toList();
-            if (wanted.isEmpty()) {
+            if (matching.isEmpty()) {
                 continue;
             }
             anomalies++;
-            firstMatch(label, alerts, wanted)
+            firstMatch(label, alerts, matching)
                     .ifPresent(time -> times.add(Duration.between(label.start(), time)));
         }
         return new Evaluation.KindRow(kind, name, anomalies, times.size(), sorted(times));
@@ -131,13 +131,13 @@ public final class Evaluator {
             int expecting = 0;
             List<Duration> times = new ArrayList<>();
             for (Label label : anomalies) {
-                List<String> wanted = label.expected().stream()
+                List<String> matching = label.expected().stream()
                         .filter(e -> detectorOf(e).equals(detector)).toList();
-                if (wanted.isEmpty()) {
+                if (matching.isEmpty()) {
                     continue;
                 }
                 expecting++;
-                firstMatch(label, alerts, wanted)
+                firstMatch(label, alerts, matching)
                         .ifPresent(time -> times.add(Duration.between(label.start(), time)));
             }
             int[] counts = alertCounts.getOrDefault(detector, new int[2]);

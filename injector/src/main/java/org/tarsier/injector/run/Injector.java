@@ -175,18 +175,18 @@ public final class Injector {
             return;
         }
         Scenario scenario = injection.scenario();
-        String what = "scenario " + scenario.id() + " repetition " + injection.repetition();
+        String injectionName = "scenario " + scenario.id() + " repetition " + injection.repetition();
         try {
             Label label = scenario.target().type() == Target.Type.NEW
                     ? runInNewContainer(injection)
                     : runInExistingContainer(injection);
             writeLabel(label);
             completed.incrementAndGet();
-            Console.info(what + " (" + scenario.kind().id() + ") done in "
+            Console.info(injectionName + " (" + scenario.kind().id() + ") done in "
                     + label.containerName() + (label.interrupted() ? ", interrupted" : ""));
         } catch (IOException e) {
             failures.incrementAndGet();
-            Console.error(what + " (" + scenario.kind().id() + ") failed: " + e.getMessage());
+            Console.error(injectionName + " (" + scenario.kind().id() + ") failed: " + e.getMessage());
         }
     }
 
