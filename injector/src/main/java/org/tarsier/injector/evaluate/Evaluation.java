@@ -16,7 +16,8 @@ import java.util.Map;
  * @param anomalies labelled anomalies
  * @param normalPeriods labelled periods of normal workload
  * @param normalSeconds total length of the normal workload periods
- * @param ignoredAlerts alerts about the host or containers that no label names
+ * @param ignoredAlerts alerts between the first label's start and the last label's end plus
+ *     grace, about the host or containers that no label names
  * @param grace time after a label's end during which alerts still count for it
  */
 public record Evaluation(List<KindRow> byKind, List<DetectorRow> byDetector,

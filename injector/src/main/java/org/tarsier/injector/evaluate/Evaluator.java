@@ -21,8 +21,8 @@ import org.tarsier.injector.run.Label;
  * detection {@code rules:NAME} matches alerts of detector {@code rules} and rule {@code NAME};
  * any other expected detection names a detector and matches all of its alerts. Alerts about
  * the run's containers outside every anomaly period, including all alerts about normal
- * workload containers, are false alerts. Alerts about the host or other containers are only
- * counted, because other software on the host may cause them.
+ * workload containers, are false alerts. Alerts about the host or other containers during the
+ * run are only counted, because other software on the host may cause them.
  */
 public final class Evaluator {
 
@@ -62,10 +62,16 @@ public final class Evaluator {
             List<AlertRecord> alerts, Map<String, Integer> falseAlerts,
             Map<String, Integer> unexpected, Map<String, int[]> detectorCounts) {
         int ignored = 0;
+        Instant runStart = labels.stream().map(Label::start).min(Instant::compareTo)
+                .orElse(Instant.MAX);
+        Instant runEnd = labels.stream().map(Label::end).max(Instant::compareTo)
+                .orElse(Instant.MIN).plus(grace);
         for (AlertRecord alert : alerts) {
             boolean aboutRun = labels.stream().anyMatch(l -> alert.isAbout(l.containerId()));
             if (!aboutRun) {
-                ignored++;
+                boolean duringRun = !alert.time().isBefore(runStart)
+                        && !alert.time().isAfter(runEnd);
+                ignored += duringRun ? 1 : 0;
                 continue;
             }
             String key = alert.detector() + ": " + alert.rule();

@@ -86,6 +86,15 @@ class EvaluatorTest {
     }
 
     @Test
+    void alertsOutsideTheRunAreNotCounted() {
+        Evaluation result = EVALUATOR.evaluate(LABELS, List.of(
+                alert(-5, "rules", "Port scan", OTHER),
+                alert(111, "rules", "Port scan", OTHER),
+                alert(109, "rules", "Port scan", OTHER)));
+        assertEquals(1, result.ignoredAlerts());
+    }
+
+    @Test
     void otherRuleDoesNotSatisfyAnExpectedRule() {
         Evaluation result = EVALUATOR.evaluate(LABELS, List.of(
                 alert(25, "rules", "Shell spawned in container", FORKS)));
