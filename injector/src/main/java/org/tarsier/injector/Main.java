@@ -3,6 +3,7 @@ package org.tarsier.injector;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.LocalDateTime;
@@ -101,6 +102,9 @@ public final class Main {
             return 2;
         } catch (ScenarioException e) {
             Console.error(e.getMessage());
+            return 2;
+        } catch (NoSuchFileException e) {
+            Console.error("file not found: " + e.getFile());
             return 2;
         } catch (IOException e) {
             Console.error(e.getMessage());

@@ -49,6 +49,10 @@ public record Caps(int maxContainers, Duration maxDuration, Duration maxStart,
         int repetitions = clampInt(prefix + "repetitions", scenario.repetitions(),
                 maxRepetitions, warnings);
         Duration interval = scenario.interval();
+        if (repetitions > 1 && interval.compareTo(duration) < 0) {
+            warnings.add(prefix + "interval " + interval.toMillis() / 1000.0 + " s is shorter"
+                    + " than the duration, raised to " + duration.toMillis() / 1000.0 + " s");
+        }
         if (interval.compareTo(duration) < 0) {
             interval = duration;
         }

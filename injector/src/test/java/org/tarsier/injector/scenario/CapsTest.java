@@ -38,6 +38,16 @@ class CapsTest {
     }
 
     @Test
+    void shortIntervalIsRaisedWithWarning() {
+        Scenario requested = new Scenario("tight", Kind.CPU_BURN, Target.newContainer("img"), 1,
+                Duration.ofSeconds(20), Duration.ZERO, 3, Duration.ofSeconds(5),
+                new Limits(0.5, 64, 32));
+        Caps.Clamped clamped = Caps.HARD.clamp(requested);
+        assertEquals(Duration.ofSeconds(20), clamped.scenario().interval());
+        assertEquals(1, clamped.warnings().size(), clamped.warnings().toString());
+    }
+
+    @Test
     void lowerToNeverRaisesACap() {
         Caps lowered = Caps.HARD.lowerTo(new Caps(100, Duration.ofSeconds(10),
                 Duration.ofDays(1), 1, new Limits(0.1, 10_000, 16)));
