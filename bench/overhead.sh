@@ -29,6 +29,8 @@
 #   BENCH_HTTP_PORT       loopback port of the benchmark httpd (default 18474)
 #   BENCH_START_TIMEOUT   seconds to wait for the agent to load its probes (default 120)
 #   BENCH_WRK_ARGS        load generator options (default "-t2 -c32")
+#   BENCH_WARMUP          seconds of unmeasured HTTP load after each start (default 10)
+#   BENCH_CONDITIONS      space-separated subset of the conditions to run (default: all nine)
 #   BENCH_QUIET_WAIT      longest wait in seconds for a Maven build or exec-storm.sh to finish
 #                         before a run (default 600); a run that starts or ends while one is
 #                         running is marked in the results and the summary
@@ -40,13 +42,15 @@ METRICS_PORT=${BENCH_METRICS_PORT:-19474}
 HTTP_PORT=${BENCH_HTTP_PORT:-18474}
 START_TIMEOUT=${BENCH_START_TIMEOUT:-120}
 QUIET_WAIT=${BENCH_QUIET_WAIT:-600}
+warmup_seconds=${BENCH_WARMUP:-10}
 read -r -a WRK_ARGS <<<"${BENCH_WRK_ARGS:--t2 -c32}"
 JAVA_HOME=${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}
 IMAGE=tarsier/busybox:dev
 LABEL=org.tarsier.bench=overhead
 PROBES=(process syscall file tcp)
-CONDITIONS=(none agent-process agent-syscall agent-file agent-tcp agent-all
+ALL_CONDITIONS=(none agent-process agent-syscall agent-file agent-tcp agent-all
     libbpf-syscall libbpf-all syscount)
+read -r -a CONDITIONS <<<"${BENCH_CONDITIONS:-${ALL_CONDITIONS[*]}}"
 
 rounds=5
 calls=5000000
@@ -67,7 +71,7 @@ die() {
 }
 
 usage() {
-    sed -n '2,34p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
+    sed -n '2,36p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
 }
 
 parse_args() {
@@ -85,6 +89,15 @@ parse_args() {
     [[ $calls =~ ^[1-9][0-9]*$ ]] || die "invalid -n $calls: expected a positive call count"
     [[ $http_seconds =~ ^[1-9][0-9]*$ ]] ||
         die "invalid -d $http_seconds: expected a positive number of seconds"
+    local condition
+    for condition in "${CONDITIONS[@]}"; do
+        [[ " ${ALL_CONDITIONS[*]} " == *" $condition "* ]] ||
+            die "invalid BENCH_CONDITIONS entry $condition: expected some of ${ALL_CONDITIONS[*]}"
+    done
+    [[ $warmup_seconds =~ ^[0-9]+$ ]] ||
+        die "invalid BENCH_WARMUP $warmup_seconds: expected a number of seconds, 0 for none"
+    [[ " ${CONDITIONS[*]} " == *" none "* ]] ||
+        die "BENCH_CONDITIONS must include none: every ratio is to the none run of its round"
 }
 
 check_tools() {
@@ -319,6 +332,14 @@ run_loop() {
         "$IMAGE" /getppid "$calls"
 }
 
+# Runs the HTTP load, unmeasured, for WARMUP seconds, so that a freshly started agent has
+# compiled its event path before the measured runs, as an agent that has run for a while has.
+warm_up() {
+    (( warmup_seconds > 0 )) || return 0
+    wrk "${WRK_ARGS[@]}" -d "${warmup_seconds}s" "http://127.0.0.1:$HTTP_PORT/index.html" \
+        >/dev/null
+}
+
 # Prints requests per second of one wrk run against the httpd container.
 run_http() {
     local out="$output_dir/raw/wrk.$1.round$2.txt"
@@ -332,6 +353,7 @@ measure_condition() {
     machine_busy && quiet=0
     start_condition "$condition"
     sleep 1
+    warm_up
     foreign=$(foreign_programs)
     ticks0=$(tracer_ticks)
     ns=$(run_loop)
