@@ -251,7 +251,7 @@ class PrometheusExporterTest {
 
         PromtoolResult result = promtoolCheck(tarsierOnly);
 
-        assertEquals(21, tarsierOnly.lines().filter(line -> line.startsWith("# TYPE")).count(),
+        assertEquals(22, tarsierOnly.lines().filter(line -> line.startsWith("# TYPE")).count(),
                 tarsierOnly);
         assertEquals(0, result.exitCode(), result.output());
     }
