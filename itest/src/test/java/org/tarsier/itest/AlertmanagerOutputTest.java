@@ -32,8 +32,8 @@ import org.tarsier.api.container.ContainerInfo;
 
 /**
  * Debian's Alertmanager receives the agent's alerts through its v2 API. While it is stopped,
- * alerts wait in the output's bounded queue and are sent when it returns; alerts beyond the
- * bound are dropped and counted, and the metrics endpoint keeps answering.
+ * alerts wait in the output's bounded queue and are sent once it runs again. Alerts beyond the
+ * bound are dropped and counted, and the metrics endpoint keeps serving scrapes.
  */
 @RunWith(PaxExam.class)
 public class AlertmanagerOutputTest {

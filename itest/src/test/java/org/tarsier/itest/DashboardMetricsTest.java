@@ -213,7 +213,7 @@ public class DashboardMetricsTest {
         containerId = startContainer();
         ContainerInfo container = awaitContainer(containerId);
         postAlertAndScore(container);
-        // Micrometer registers the GC pause timer at the first collection it is told about.
+        // Micrometer registers the GC pause timer on the first collection notification it receives.
         System.gc();
 
         long deadline = System.currentTimeMillis() + 20_000;
@@ -226,6 +226,8 @@ public class DashboardMetricsTest {
             Thread.sleep(500);
             scrape = Metrics.scrape(port);
         }
+        // Kept for reading when a metric is reported missing.
+        Files.writeString(Path.of("target/dashboard-scrape.txt"), scrape);
         return scrape;
     }
 

@@ -50,8 +50,8 @@ public interface Probe {
     String lastError();
 
     /**
-     * Returns the kernel's run statistics of each loaded program by program name; empty while
-     * the probe is not loaded or when the probe does not report them.
+     * Returns the kernel's run statistics of each loaded program by program name. The map is
+     * empty while the probe is not loaded, and for probes that do not report statistics.
      *
      * @since 1.1
      */

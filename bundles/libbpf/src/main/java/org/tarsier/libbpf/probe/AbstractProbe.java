@@ -173,8 +173,8 @@ public abstract class AbstractProbe implements Probe {
     }
 
     /**
-     * Returns the run statistics of the loaded programs of the current session; a program
-     * whose statistics cannot be read is left out and logged at most once a minute.
+     * Returns the run statistics of the loaded programs of the current session. A program whose
+     * statistics cannot be read is left out, with a warning at most once a minute.
      */
     @Override
     public synchronized Map<String, ProgramStats> programStats() {

@@ -95,7 +95,7 @@ final class JsonlWriter {
         this(output, path, Rotation.NONE, capacity, renderer, written, dropped, logger);
     }
 
-    /** Creates a writer that rotates the file as {@code rotation} says. */
+    /** Creates a writer that rotates the file by size as {@code rotation} sets. */
     JsonlWriter(String output, Path path, Rotation rotation, int capacity,
             Function<Object, String> renderer, LongAdder written, LongAdder dropped,
             Logger logger) {

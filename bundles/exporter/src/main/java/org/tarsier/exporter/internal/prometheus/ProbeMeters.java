@@ -197,7 +197,7 @@ final class ProbeMeters {
 
     /**
      * Reads the programs' run statistics while the kernel collects them, and keeps one pair of
-     * counters per loaded program; counters of programs no longer loaded are removed.
+     * counters per loaded program. Counters of programs that are no longer loaded are removed.
      */
     private void snapshotPrograms(Series series, boolean statsEnabled) {
         Map<String, ProgramStats> stats = Map.of();
