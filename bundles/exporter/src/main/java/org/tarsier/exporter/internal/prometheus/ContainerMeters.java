@@ -201,7 +201,7 @@ final class ContainerMeters {
         private final ConcurrentHashMap<List<String>, ScoreGauges> scores =
                 new ConcurrentHashMap<>();
         private volatile long lastSeenNanos;
-        private ContainerInfo info;
+        private volatile ContainerInfo info;
         private Gauge infoGauge;
         private boolean closed;
 
