@@ -60,6 +60,9 @@ public class DashboardMetricsTest {
     private static final Pattern RULE_EXPR = Pattern.compile(
             "^\\s*expr:\\s*(>-\\n((?:\\s{10,}.*\\n)+)|(.*)$)", Pattern.MULTILINE);
 
+    private static final String SYSCALLS = "tarsier_container_syscalls_total";
+    private static final String CONNECTS = "tarsier_container_connects_total";
+
     /** Series that Prometheus adds to every scrape target; no agent exports them. */
     private static final Set<String> SCRAPE_SERIES = Set.of("up");
 
@@ -111,6 +114,21 @@ public class DashboardMetricsTest {
 
         assertEquals("metrics not exported by the agent:\n" + String.join("\n", missing),
                 List.of(), missing);
+    }
+
+    @Test
+    public void containerSeriesCountRealActivity() throws Exception {
+        String scrape = populatedScrape();
+        String shortId = containerId.substring(0, 12);
+
+        assertTrue(scrape, containerValue(scrape, SYSCALLS) > 0);
+        assertTrue(scrape, containerValue(scrape, CONNECTS) >= 1);
+        assertTrue(scrape, containerValue(scrape, "tarsier_container_execs_total") >= 2);
+        assertTrue(scrape, containerValue(scrape, "tarsier_container_file_operations_total") >= 1);
+        assertTrue(scrape, scrape.contains("tarsier_container_info{container_id=\"" + shortId
+                + "\",container_name=\"tarsier-itest-dashboard-"));
+        assertEquals(scrape, 0.4, Metrics.value(scrape, "tarsier_detector_score{container_id=\""
+                + shortId + "\",detector=\"itest\",model=\"busybox\"}"), 0);
     }
 
     @Test
@@ -216,12 +234,10 @@ public class DashboardMetricsTest {
         // Micrometer registers the GC pause timer on the first collection notification it receives.
         System.gc();
 
-        long deadline = System.currentTimeMillis() + 20_000;
+        long deadline = System.currentTimeMillis() + 30_000;
         String scrape = Metrics.scrape(port);
-        while (System.currentTimeMillis() < deadline && !(scrape.contains(
-                "tarsier_container_file_operations_total{container_id=\"")
-                && scrape.contains("tarsier_container_connects_total{container_id=\"")
-                && scrape.contains("tarsier_container_syscalls_total{container_id=\"")
+        while (System.currentTimeMillis() < deadline && !(containerValue(scrape, SYSCALLS) > 0
+                && containerValue(scrape, CONNECTS) > 0
                 && scrape.contains("jvm_gc_pause_seconds_sum"))) {
             Thread.sleep(500);
             scrape = Metrics.scrape(port);
@@ -259,7 +275,8 @@ public class DashboardMetricsTest {
         Docker.Result result = Docker.run(List.of("docker", "run", "-d", "--network", "none",
                 "--label", Docker.LABEL, "--name", "tarsier-itest-dashboard-" + System.nanoTime(),
                 Docker.IMAGE, "sh", "-c",
-                "sleep 2; touch /tmp/written; nc 127.0.0.1 1 </dev/null; sleep 60"), 60);
+                "sleep 2; touch /tmp/written; nc 127.0.0.1 1 </dev/null;"
+                        + " wget -q -T 1 http://127.0.0.1:1/; sleep 60"), 60);
         assertEquals(result.stderr(), 0, result.exitCode());
         return result.stdout().trim();
     }
@@ -288,6 +305,12 @@ public class DashboardMetricsTest {
         Score score = new Score("itest", "busybox", container, Instant.now(), 0.4, 0.8);
         events.postEvent(new org.osgi.service.event.Event(Topics.scoreTopic("itest"),
                 Map.of(Topics.PROPERTY_SCORE, score)));
+    }
+
+    /** Returns the value of a per-container counter of the test's container, or -1. */
+    private double containerValue(String scrape, String metric) {
+        return Metrics.value(scrape, metric + "{container_id=\"" + containerId.substring(0, 12)
+                + "\"}");
     }
 
     /** Returns the sample names of a scrape: metric names plus _sum, _count and _bucket. */
