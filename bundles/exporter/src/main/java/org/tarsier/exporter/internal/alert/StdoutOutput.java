@@ -116,8 +116,9 @@ public final class StdoutOutput {
             stdout.write(lines.toString().getBytes(StandardCharsets.UTF_8));
             stdout.flush();
         };
-        // Retries start after 100 ms and back off to one per second, because standard output
-        // fails only while its reader is gone or stalled.
+        // Retries start after 100 ms and back off to one per second, because a write to standard
+        // output fails only when its reader has gone; a stalled reader blocks the sender thread
+        // instead, and new alerts then fill the queue and are counted as dropped.
         DeliveryQueue.Limits limits = new DeliveryQueue.Limits(settings.queueCapacity(),
                 BATCH_SIZE, 100, 1_000, 1_000);
         service.replace(context, new DeliveryQueue(OUTPUT, limits, sender, logger));
