@@ -1,7 +1,10 @@
 package org.tarsier.libbpf;
 
+import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.concurrent.locks.Lock;
 
 import org.tarsier.libbpf.internal.Errno;
@@ -74,6 +77,44 @@ public final class BpfProgram {
                 throw new IllegalStateException("failed to set autoload of program " + name
                         + " of " + object.name() + ": " + Errno.name(result));
             }
+        } finally {
+            read.unlock();
+        }
+    }
+
+    /**
+     * Run statistics of a loaded program, from {@code /proc/self/fdinfo} of its file descriptor.
+     *
+     * @param runCount number of runs, counted while {@code kernel.bpf_stats_enabled} is 1
+     * @param runTimeNanos total run time in nanoseconds, measured under the same condition
+     * @since 1.1
+     */
+    public record RunStats(long runCount, long runTimeNanos) {
+    }
+
+    /**
+     * Reads the program's run statistics from {@code /proc/self/fdinfo/<fd>}, where the kernel
+     * (5.1 and later) writes {@code run_time_ns} and {@code run_cnt}.
+     *
+     * @throws IllegalStateException if the program is not loaded
+     * @throws IOException if the fdinfo file cannot be read
+     * @since 1.1
+     */
+    public RunStats runStats() throws IOException {
+        Lock read = object.acquire();
+        try {
+            long runTime = 0;
+            long runCount = 0;
+            for (String line : Files.readAllLines(Path.of("/proc/self/fdinfo/" + fd()))) {
+                if (line.startsWith("run_time_ns:")) {
+                    runTime = Long.parseLong(line.substring(12).trim());
+                } else if (line.startsWith("run_cnt:")) {
+                    runCount = Long.parseLong(line.substring(8).trim());
+                }
+            }
+            return new RunStats(runCount, runTime);
+        } catch (NumberFormatException e) {
+            throw new IOException("unexpected run statistics in fdinfo of program " + name, e);
         } finally {
             read.unlock();
         }

@@ -7,7 +7,7 @@
  * ({@code --enable-native-access=ALL-UNNAMED}); most operations need root or CAP_BPF.
  */
 @Export
-@Version("1.0.0")
+@Version("1.1.0")
 package org.tarsier.libbpf;
 
 import org.osgi.annotation.bundle.Export;

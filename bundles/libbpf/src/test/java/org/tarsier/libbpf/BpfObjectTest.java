@@ -169,6 +169,28 @@ class BpfObjectTest {
     }
 
     @Test
+    void runStatsFollowKernelSetting() throws Exception {
+        boolean statsEnabled = java.nio.file.Files.readString(
+                java.nio.file.Path.of("/proc/sys/kernel/bpf_stats_enabled")).trim().equals("1");
+        BpfProgram program;
+        try (BpfObject object = SampleObject.openForThisProcess(MAGIC, WIDE)) {
+            object.load();
+            object.attachAll();
+            program = object.program("count_getppid");
+            SampleObject.getppid();
+
+            BpfProgram.RunStats stats = program.runStats();
+
+            if (statsEnabled) {
+                assertTrue(stats.runCount() >= 1, "run count " + stats.runCount());
+            } else {
+                assertEquals(new BpfProgram.RunStats(0, 0), stats);
+            }
+        }
+        assertThrows(IllegalStateException.class, program::runStats);
+    }
+
+    @Test
     void linkCloseDetachesOnlyThatProgram() throws Exception {
         try (BpfObject object = SampleObject.openForThisProcess(MAGIC, WIDE)) {
             object.load();

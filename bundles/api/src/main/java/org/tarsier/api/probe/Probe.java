@@ -48,4 +48,14 @@ public interface Probe {
 
     /** Returns the message of the last load failure, or an empty string. */
     String lastError();
+
+    /**
+     * Returns the kernel's run statistics of each loaded program by program name. The map is
+     * empty while the probe is not loaded, and for probes that do not report statistics.
+     *
+     * @since 1.1
+     */
+    default Map<String, ProgramStats> programStats() {
+        return Map.of();
+    }
 }

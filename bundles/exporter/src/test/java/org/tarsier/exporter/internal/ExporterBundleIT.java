@@ -11,11 +11,13 @@ import java.lang.reflect.Constructor;
 import java.lang.reflect.Method;
 import java.lang.reflect.Proxy;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -27,6 +29,7 @@ import java.util.Hashtable;
 import java.util.List;
 import java.util.Map;
 import java.util.ServiceLoader;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 
@@ -43,6 +46,8 @@ import org.osgi.framework.ServiceReference;
 import org.osgi.framework.ServiceRegistration;
 import org.osgi.framework.launch.Framework;
 import org.osgi.framework.launch.FrameworkFactory;
+
+import com.sun.net.httpserver.HttpServer;
 
 /**
  * Boots Felix with only SCR, Event Admin, Config Admin, the Log Service, the API bundle and the
@@ -68,6 +73,8 @@ class ExporterBundleIT {
     private static int port;
     private static Path alerts;
     private static ServiceRegistration<?> probeRegistration;
+    private static HttpServer webhook;
+    private static final List<String> WEBHOOK_BODIES = new CopyOnWriteArrayList<>();
 
     private final HttpClient http = HttpClient.newBuilder()
             .proxy(HttpClient.Builder.NO_PROXY)
@@ -102,6 +109,16 @@ class ExporterBundleIT {
         alerts = dir.resolve("out/alerts.jsonl");
         configure("org.tarsier.exporter", Map.of("port", port));
         configure("org.tarsier.output.jsonl", Map.of("alerts.path", alerts.toString()));
+        webhook = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        webhook.createContext("/hook", exchange -> {
+            WEBHOOK_BODIES.add(new String(exchange.getRequestBody().readAllBytes(),
+                    StandardCharsets.UTF_8));
+            exchange.sendResponseHeaders(204, -1);
+            exchange.close();
+        });
+        webhook.start();
+        configure("org.tarsier.output.webhook", Map.of("enabled", "true",
+                "url", "http://127.0.0.1:" + webhook.getAddress().getPort() + "/hook"));
 
         String exporterJar = System.getProperty("tarsier.exporter.bundle");
         assertNotNull(exporterJar, "system property tarsier.exporter.bundle is not set");
@@ -111,6 +128,9 @@ class ExporterBundleIT {
 
     @AfterAll
     static void stopFramework() throws Exception {
+        if (webhook != null) {
+            webhook.stop(0);
+        }
         if (framework != null) {
             framework.stop();
             framework.waitForStop(30_000);
@@ -151,6 +171,21 @@ class ExporterBundleIT {
 
     @Test
     @Order(4)
+    void webhookReceivesPostedAlert() throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        while (WEBHOOK_BODIES.isEmpty() && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+        }
+
+        assertEquals(1, WEBHOOK_BODIES.size(), logLines());
+        assertTrue(WEBHOOK_BODIES.get(0).contains("\"id\":\"it-1\""), WEBHOOK_BODIES.get(0));
+        assertTrue(awaitScrape(body -> body.contains(
+                "tarsier_output_written_total{output=\"webhook\"} 1.0")).contains(
+                "tarsier_output_dropped_total{output=\"webhook\"} 0.0"));
+    }
+
+    @Test
+    @Order(5)
     void probeServiceFollowed() throws Exception {
         registerProbe("it-probe");
         awaitScrape(body -> body.contains("tarsier_probe_loaded{probe=\"it-probe\"} 1.0"));
@@ -161,7 +196,7 @@ class ExporterBundleIT {
     }
 
     @Test
-    @Order(5)
+    @Order(6)
     void alertFileCompleteAfterBundleStop() throws Exception {
         exporter.stop();
 

@@ -19,7 +19,9 @@ import org.tarsier.api.log.RateLimiter;
 import org.tarsier.api.probe.Probe;
 import org.tarsier.api.probe.ProbeException;
 import org.tarsier.api.probe.ProbeState;
+import org.tarsier.api.probe.ProgramStats;
 import org.tarsier.libbpf.BpfException;
+import org.tarsier.libbpf.BpfProgram;
 
 /**
  * The load and unload state machine of a {@link Probe} whose programs live in one
@@ -182,6 +184,31 @@ public abstract class AbstractProbe implements Probe {
         dropCountsOutsideKernel().forEach((key, value) -> counts.merge(key, value, Long::sum));
         counts.put(DROP_QUEUE, dispatcher.dropped());
         return counts;
+    }
+
+    /**
+     * Returns the run statistics of the loaded programs of the current session. A program whose
+     * statistics cannot be read is left out, with a warning at most once a minute.
+     */
+    @Override
+    public synchronized Map<String, ProgramStats> programStats() {
+        if (session == null) {
+            return Map.of();
+        }
+        Map<String, ProgramStats> stats = new LinkedHashMap<>();
+        for (BpfProgram program : session.object().programs()) {
+            if (!program.autoload()) {
+                continue;
+            }
+            try {
+                BpfProgram.RunStats run = program.runStats();
+                stats.put(program.name(), new ProgramStats(run.runCount(), run.runTimeNanos()));
+            } catch (IOException | RuntimeException e) {
+                warnLimited("stats", "failed to read the run statistics of a program of the "
+                        + name + " probe: {}", e);
+            }
+        }
+        return stats;
     }
 
     /** Returns the running session, or null while unloaded. */

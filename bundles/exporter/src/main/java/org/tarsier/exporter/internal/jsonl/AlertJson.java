@@ -30,7 +30,7 @@ import com.google.gson.JsonPrimitive;
  * and {@code k8s.pod.uid}. A field the detector set itself is kept as the detector set it.
  * Unknown image parts are {@code null}, as Falco writes fields it could not resolve.
  */
-final class AlertJson {
+public final class AlertJson {
 
     static final String SOURCE = "syscall";
 
@@ -38,7 +38,7 @@ final class AlertJson {
     }
 
     /** Renders {@code alert} as a JSON object, with {@code hostname} as the host's name. */
-    static JsonObject render(Alert alert, String hostname) {
+    public static JsonObject render(Alert alert, String hostname) {
         String time = JsonValues.formatTime(alert.time());
         String priority = alert.priority().falcoName();
 

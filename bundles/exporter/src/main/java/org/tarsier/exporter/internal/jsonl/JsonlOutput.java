@@ -54,6 +54,8 @@ public final class JsonlOutput {
     static final String DEFAULT_EVENTS_PATH = "var/log/tarsier/events.jsonl";
     static final int DEFAULT_QUEUE_CAPACITY = 8192;
     static final int MAX_QUEUE_CAPACITY = 1_000_000;
+    static final int DEFAULT_ROTATE_BYTES = 100 * 1024 * 1024;
+    static final int DEFAULT_ROTATE_FILES = 5;
 
     /** Configuration of the JSON-lines output. */
     @ObjectClassDefinition(
@@ -91,6 +93,21 @@ public final class JsonlOutput {
         int queue_capacity() default DEFAULT_QUEUE_CAPACITY;
 
         @AttributeDefinition(
+                name = "Maximum file size",
+                description = "Size in bytes at which a file is renamed to FILE.1, FILE.1 to"
+                        + " FILE.2 and so on; 0 leaves rotation to an external tool",
+                min = "0",
+                max = "2147483647")
+        int rotate_bytes() default DEFAULT_ROTATE_BYTES;
+
+        @AttributeDefinition(
+                name = "Rotated files",
+                description = "Number of rotated files kept beside the current one",
+                min = "1",
+                max = "1000")
+        int rotate_files() default DEFAULT_ROTATE_FILES;
+
+        @AttributeDefinition(
                 name = "Host name",
                 description = "Value of the hostname key of alerts; empty for the kernel's host"
                         + " name")
@@ -99,11 +116,12 @@ public final class JsonlOutput {
 
     /** Validated settings; paths are absolute. */
     record Settings(boolean alertsEnabled, Path alertsPath, boolean eventsEnabled,
-            Path eventsPath, int queueCapacity, String hostname) {
+            Path eventsPath, int queueCapacity, String hostname, JsonlWriter.Rotation rotation) {
     }
 
     /** What a writer depends on; a change replaces the writer. */
-    private record WriterSettings(Path path, int capacity, String hostname) {
+    private record WriterSettings(Path path, int capacity, String hostname,
+            JsonlWriter.Rotation rotation) {
     }
 
     private static final Gson GSON = new GsonBuilder()
@@ -178,10 +196,12 @@ public final class JsonlOutput {
     private void apply() {
         String hostname = settings.hostname();
         alerts.configure(settings.alertsEnabled(),
-                new WriterSettings(settings.alertsPath(), settings.queueCapacity(), hostname),
+                new WriterSettings(settings.alertsPath(), settings.queueCapacity(), hostname,
+                        settings.rotation()),
                 record -> GSON.toJson(AlertJson.render((Alert) record, hostname)));
         events.configure(settings.eventsEnabled(),
-                new WriterSettings(settings.eventsPath(), settings.queueCapacity(), ""),
+                new WriterSettings(settings.eventsPath(), settings.queueCapacity(), "",
+                        settings.rotation()),
                 record -> GSON.toJson(EventJson.render((Event) record)));
     }
 
@@ -196,6 +216,9 @@ public final class JsonlOutput {
         int capacity = reader.intValue("queue.capacity", DEFAULT_QUEUE_CAPACITY, 1,
                 MAX_QUEUE_CAPACITY);
         String hostname = reader.stringValue("hostname", "", value -> true, "a host name");
+        int rotateBytes = reader.intValue("rotate.bytes", DEFAULT_ROTATE_BYTES, 0,
+                Integer.MAX_VALUE);
+        int rotateFiles = reader.intValue("rotate.files", DEFAULT_ROTATE_FILES, 1, 1000);
 
         List<String> errors = new ArrayList<>(reader.errors());
         if (errors.isEmpty() && absolute(alertsPath).equals(absolute(eventsPath))) {
@@ -208,12 +231,14 @@ public final class JsonlOutput {
         }
         return new Settings(alertsEnabled, absolute(alertsPath), eventsEnabled,
                 absolute(eventsPath), capacity,
-                hostname.isEmpty() ? Hostnames.local() : hostname);
+                hostname.isEmpty() ? Hostnames.local() : hostname,
+                new JsonlWriter.Rotation(rotateBytes, rotateFiles));
     }
 
     private static Settings defaults() {
         return new Settings(true, absolute(DEFAULT_ALERTS_PATH), false,
-                absolute(DEFAULT_EVENTS_PATH), DEFAULT_QUEUE_CAPACITY, Hostnames.local());
+                absolute(DEFAULT_EVENTS_PATH), DEFAULT_QUEUE_CAPACITY, Hostnames.local(),
+                new JsonlWriter.Rotation(DEFAULT_ROTATE_BYTES, DEFAULT_ROTATE_FILES));
     }
 
     private static boolean isPath(String value) {
@@ -236,7 +261,9 @@ public final class JsonlOutput {
         return "alerts.enabled=" + settings.alertsEnabled() + ", alerts.path="
                 + settings.alertsPath() + ", events.enabled=" + settings.eventsEnabled()
                 + ", events.path=" + settings.eventsPath() + ", queue.capacity="
-                + settings.queueCapacity() + ", hostname=" + settings.hostname();
+                + settings.queueCapacity() + ", hostname=" + settings.hostname()
+                + ", rotate.bytes=" + settings.rotation().maxBytes() + ", rotate.files="
+                + settings.rotation().maxFiles();
     }
 
     /** One output with its service registration; started, reconfigured and stopped as a unit. */
@@ -270,8 +297,9 @@ public final class JsonlOutput {
                 return;
             }
             current = next;
-            stream.replaceWriter(new JsonlWriter(name, next.path(), next.capacity(), renderer,
-                    stream.writtenCounter(), stream.droppedCounter(), logger));
+            stream.replaceWriter(new JsonlWriter(name, next.path(), next.rotation(),
+                    next.capacity(), renderer, stream.writtenCounter(), stream.droppedCounter(),
+                    logger));
             register();
         }
 
@@ -315,11 +343,11 @@ public final class JsonlOutput {
     }
 
     /** Host name of the machine, as the kernel reports it. */
-    static final class Hostnames {
+    public static final class Hostnames {
         private Hostnames() {
         }
 
-        static String local() {
+        public static String local() {
             try {
                 String name = Files.readString(Path.of("/proc/sys/kernel/hostname")).trim();
                 if (!name.isEmpty()) {

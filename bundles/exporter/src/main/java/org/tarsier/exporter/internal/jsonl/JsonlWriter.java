@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.Objects;
@@ -32,8 +33,23 @@ import org.tarsier.api.log.RateLimiter;
  *
  * <p>Once a second the writer checks whether the file at its path is still the one it has open;
  * when log rotation moved or removed it, the next lines go to a new file at the path.
+ *
+ * <p>With a {@link Rotation} of positive {@code maxBytes}, the writer rotates the file itself once
+ * a flush made it reach that size: {@code path} becomes {@code path.1}, {@code path.1} becomes
+ * {@code path.2} and so on, and {@code path.<maxFiles>} is deleted. A rotation happens between
+ * two flushes, so no line is split across files.
  */
 final class JsonlWriter {
+
+    /**
+     * Size-based rotation.
+     *
+     * @param maxBytes size at which the file is rotated, or 0 to never rotate
+     * @param maxFiles number of rotated files kept beside the current one, at least 1
+     */
+    record Rotation(long maxBytes, int maxFiles) {
+        static final Rotation NONE = new Rotation(0, 1);
+    }
 
     static final int FLUSH_BYTES = 256 * 1024;
     private static final long FLUSH_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(1);
@@ -43,6 +59,7 @@ final class JsonlWriter {
 
     private final String output;
     private final Path path;
+    private final Rotation rotation;
     private final Function<Object, String> renderer;
     private final LongAdder written;
     private final LongAdder dropped;
@@ -61,6 +78,7 @@ final class JsonlWriter {
     private int pendingRecords;
     private OutputStream file;
     private Object fileKey;
+    private long fileSize;
     private long nextOpenNanos;
     private long nextFlushNanos;
 
@@ -74,8 +92,16 @@ final class JsonlWriter {
      */
     JsonlWriter(String output, Path path, int capacity, Function<Object, String> renderer,
             LongAdder written, LongAdder dropped, Logger logger) {
+        this(output, path, Rotation.NONE, capacity, renderer, written, dropped, logger);
+    }
+
+    /** Creates a writer that rotates the file by size as {@code rotation} sets. */
+    JsonlWriter(String output, Path path, Rotation rotation, int capacity,
+            Function<Object, String> renderer, LongAdder written, LongAdder dropped,
+            Logger logger) {
         this.output = output;
         this.path = path;
+        this.rotation = rotation;
         this.renderer = renderer;
         this.written = written;
         this.dropped = dropped;
@@ -180,7 +206,9 @@ final class JsonlWriter {
             OutputStream out = openFile();
             pending.writeTo(out);
             out.flush();
+            fileSize += pending.size();
             written.add(pendingRecords);
+            rotateIfFull();
         } catch (IOException e) {
             dropped.add(pendingRecords);
             if (limiter.permit("write")) {
@@ -210,8 +238,39 @@ final class JsonlWriter {
         }
         file = Files.newOutputStream(path, StandardOpenOption.CREATE, StandardOpenOption.APPEND,
                 StandardOpenOption.WRITE);
-        fileKey = Files.readAttributes(path, BasicFileAttributes.class).fileKey();
+        BasicFileAttributes attributes = Files.readAttributes(path, BasicFileAttributes.class);
+        fileKey = attributes.fileKey();
+        fileSize = attributes.size();
         return file;
+    }
+
+    private void rotateIfFull() {
+        if (rotation.maxBytes() <= 0 || fileSize < rotation.maxBytes()) {
+            return;
+        }
+        closeFile();
+        nextOpenNanos = System.nanoTime();
+        try {
+            for (int i = rotation.maxFiles(); i >= 1; i--) {
+                Path older = rotated(i);
+                if (i == rotation.maxFiles()) {
+                    Files.deleteIfExists(older);
+                } else if (Files.exists(older)) {
+                    Files.move(older, rotated(i + 1), StandardCopyOption.REPLACE_EXISTING);
+                }
+            }
+            Files.move(path, rotated(1), StandardCopyOption.REPLACE_EXISTING);
+        } catch (IOException e) {
+            if (limiter.permit("rotate")) {
+                logger.error("{}: failed to rotate {} at {} bytes: {}; appending to it instead"
+                        + " ({} similar messages suppressed)", output, path, fileSize,
+                        e.toString(), limiter.suppressed("rotate"));
+            }
+        }
+    }
+
+    private Path rotated(int index) {
+        return path.resolveSibling(path.getFileName() + "." + index);
     }
 
     private void reopenIfRotated() {

@@ -3,6 +3,7 @@ package org.tarsier.exporter.internal.prometheus;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 
@@ -23,6 +24,11 @@ import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.Designate;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 import org.tarsier.api.Topics;
+import org.tarsier.api.container.ContainerInfo;
+import org.tarsier.api.container.ContainerResolver;
+import org.tarsier.api.detector.Detector;
+import org.tarsier.api.detector.Score;
+import org.tarsier.api.log.RateLimiter;
 import org.tarsier.api.probe.Probe;
 import org.tarsier.exporter.internal.ConfigReader;
 import org.tarsier.exporter.internal.OutputCounters;
@@ -48,6 +54,10 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
  *       {@code org/tarsier/alert/*}; {@code priority} is Falco's name, e.g. {@code Warning}.
  *   <li>{@code tarsier_output_written_total{output}} and
  *       {@code tarsier_output_dropped_total{output}}: records of the alert and event outputs.
+ *   <li>Status of every {@link Detector} service, see {@link DetectorMeters}.
+ *   <li>Per-container counters and detector scores with bounded label sets, see
+ *       {@link ContainerMeters}.
+ *   <li>{@code process_resident_memory_bytes} and {@code process_cpu_seconds_total}.
  *   <li>Micrometer's JVM and process meters: {@code jvm_memory_*}, {@code jvm_buffer_*},
  *       {@code jvm_gc_*}, {@code jvm_threads_*}, {@code jvm_classes_*},
  *       {@code system_cpu_*}, {@code process_cpu_*}, {@code process_uptime_seconds},
@@ -55,8 +65,10 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
  * </ul>
  *
  * <p>Events and alerts are delivered asynchronously and unordered. Counting one takes a map
- * lookup and an atomic add; only the first event of a new label set registers a meter. The registry is private to this bundle: other bundles expose counts through their own
- * services, as {@link Probe} does.
+ * lookup and an atomic add; only the first event of a new label set registers a meter. The
+ * registry is private to this bundle: other bundles expose counts through their own services, as
+ * {@link Probe} and {@link Detector} do. The full list with types and labels is in
+ * {@code docs/metrics.md}.
  */
 // Immediate: a delayed component would start serving HTTP only when Event Admin first gets the
 // handler service, that is after the first event.
@@ -67,6 +79,7 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
         property = {
             EventConstants.EVENT_TOPIC + "=" + Topics.EVENT_PREFIX + "*",
             EventConstants.EVENT_TOPIC + "=" + Topics.ALERT_PREFIX + "*",
+            EventConstants.EVENT_TOPIC + "=" + Topics.SCORE_PREFIX + "*",
             EventConstants.EVENT_DELIVERY + "=" + EventConstants.DELIVERY_ASYNC_UNORDERED
         })
 @Designate(ocd = PrometheusExporter.Config.class)
@@ -75,6 +88,9 @@ public final class PrometheusExporter implements EventHandler {
     static final String PID = "org.tarsier.exporter";
     static final String DEFAULT_ADDRESS = "127.0.0.1";
     static final int DEFAULT_PORT = 9464;
+    static final int DEFAULT_CONTAINERS_MAX = 200;
+    static final int MAX_CONTAINERS_MAX = 10_000;
+    static final int DEFAULT_CONTAINERS_IDLE_SECONDS = 300;
 
     /** Configuration of the HTTP endpoint. */
     @ObjectClassDefinition(
@@ -94,10 +110,26 @@ public final class PrometheusExporter implements EventHandler {
                 min = "0",
                 max = "65535")
         int port() default DEFAULT_PORT;
+
+        @AttributeDefinition(
+                name = "Maximum containers",
+                description = "Maximum number of containers with per-container series, the"
+                        + " host not included; events of further containers are counted in"
+                        + " tarsier_container_overflow_total only",
+                min = "0",
+                max = "10000")
+        int containers_max() default DEFAULT_CONTAINERS_MAX;
+
+        @AttributeDefinition(
+                name = "Idle container seconds",
+                description = "Without a container resolver, seconds without an event after"
+                        + " which a container's series are removed",
+                min = "1")
+        int containers_idle_seconds() default DEFAULT_CONTAINERS_IDLE_SECONDS;
     }
 
     /** Validated endpoint settings. */
-    record Settings(String address, int port) {
+    record Settings(String address, int port, ContainerMeters.Limits containers) {
     }
 
     private final Logger logger;
@@ -106,9 +138,14 @@ public final class PrometheusExporter implements EventHandler {
     private final EventMeters eventMeters;
     private final ProbeMeters probeMeters;
     private final OutputMeters outputMeters;
+    private final DetectorMeters detectorMeters;
+    private final ContainerMeters containerMeters;
     private final HttpEndpoint endpoint;
+    private final RateLimiter limiter = new RateLimiter(60_000);
+    private volatile ContainerResolver resolver;
     private JvmMeters jvmMeters;
-    private Settings settings = new Settings(DEFAULT_ADDRESS, DEFAULT_PORT);
+    private Settings settings = new Settings(DEFAULT_ADDRESS, DEFAULT_PORT,
+            new ContainerMeters.Limits(DEFAULT_CONTAINERS_MAX, DEFAULT_CONTAINERS_IDLE_SECONDS));
 
     /** Creates the registry; DS passes the logger before it binds any probe or output. */
     @Activate
@@ -117,16 +154,20 @@ public final class PrometheusExporter implements EventHandler {
         this.eventMeters = new EventMeters(registry, logger);
         this.probeMeters = new ProbeMeters(registry, logger);
         this.outputMeters = new OutputMeters(registry, logger);
+        this.detectorMeters = new DetectorMeters(registry, logger);
+        this.containerMeters = new ContainerMeters(registry, settings.containers(),
+                System::nanoTime);
         this.endpoint = new HttpEndpoint(PID, this::writeMetrics, logger);
     }
 
     @Activate
     void activate(Map<String, Object> properties) {
         jvmMeters = new JvmMeters(registry);
+        ProcessMeters.bindTo(registry);
         settings = read(properties, settings);
+        containerMeters.setLimits(settings.containers());
         endpoint.bind(settings.address(), settings.port());
-        logger.info("Prometheus exporter started: address={}, port={}", settings.address(),
-                settings.port());
+        logger.info("Prometheus exporter started: {}", describe(settings));
     }
 
     @Modified
@@ -135,10 +176,14 @@ public final class PrometheusExporter implements EventHandler {
         if (next.equals(settings)) {
             return;
         }
+        boolean rebind = !next.address().equals(settings.address())
+                || next.port() != settings.port();
         settings = next;
-        endpoint.bind(settings.address(), settings.port());
-        logger.info("Prometheus exporter reconfigured: address={}, port={}", settings.address(),
-                settings.port());
+        containerMeters.setLimits(settings.containers());
+        if (rebind) {
+            endpoint.bind(settings.address(), settings.port());
+        }
+        logger.info("Prometheus exporter reconfigured: {}", describe(settings));
     }
 
     @Deactivate
@@ -147,6 +192,8 @@ public final class PrometheusExporter implements EventHandler {
         jvmMeters.close();
         probeMeters.clear();
         outputMeters.clear();
+        detectorMeters.clear();
+        containerMeters.clear();
         registry.close();
         logger.info("Prometheus exporter stopped");
     }
@@ -175,13 +222,52 @@ public final class PrometheusExporter implements EventHandler {
         outputMeters.remove(output);
     }
 
+    @Reference(
+            cardinality = ReferenceCardinality.MULTIPLE,
+            policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    void addDetector(Detector detector) {
+        detectorMeters.add(detector);
+    }
+
+    void removeDetector(Detector detector) {
+        detectorMeters.remove(detector);
+    }
+
+    @Reference(
+            cardinality = ReferenceCardinality.OPTIONAL,
+            policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    void setResolver(ContainerResolver containerResolver) {
+        resolver = containerResolver;
+    }
+
+    void unsetResolver(ContainerResolver containerResolver) {
+        if (resolver == containerResolver) {
+            resolver = null;
+        }
+    }
+
     @Override
     public void handleEvent(Event event) {
         String topic = event.getTopic();
         if (topic.startsWith(Topics.EVENT_PREFIX)) {
             eventMeters.countEvent(topic, event.getProperty(Topics.PROPERTY_PROBE));
+            containerMeters.countEvent(event.getProperty(Topics.PROPERTY_EVENT));
         } else if (topic.startsWith(Topics.ALERT_PREFIX)) {
             eventMeters.countAlert(topic, event.getProperty(Topics.PROPERTY_ALERT));
+        } else if (topic.startsWith(Topics.SCORE_PREFIX)) {
+            recordScore(topic, event.getProperty(Topics.PROPERTY_SCORE));
+        }
+    }
+
+    private void recordScore(String topic, Object property) {
+        if (property instanceof Score score) {
+            containerMeters.recordScore(score);
+        } else if (limiter.permit("score " + topic)) {
+            logger.warn("score event on topic {} has no {} property of type {}: not exported"
+                    + " ({} similar messages suppressed)", topic, Topics.PROPERTY_SCORE,
+                    Score.class.getName(), limiter.suppressed("score " + topic));
         }
     }
 
@@ -192,7 +278,27 @@ public final class PrometheusExporter implements EventHandler {
 
     private void writeMetrics(OutputStream out, String contentType) throws IOException {
         probeMeters.refresh();
+        detectorMeters.refresh();
+        containerMeters.sweep(runningContainers());
         registry.scrape(out, contentType);
+    }
+
+    /** Returns the containers the resolver lists as running, or {@code null} without one. */
+    private Collection<ContainerInfo> runningContainers() {
+        ContainerResolver current = resolver;
+        if (current == null) {
+            return null;
+        }
+        try {
+            return current.containers();
+        } catch (RuntimeException e) {
+            if (limiter.permit("containers")) {
+                logger.warn("failed to list running containers: removing per-container series"
+                        + " after {} s without events instead ({} similar messages suppressed)",
+                        settings.containers().idleSeconds(), limiter.suppressed("containers"), e);
+            }
+            return null;
+        }
     }
 
     private Settings read(Map<String, ?> properties, Settings previous) {
@@ -200,13 +306,23 @@ public final class PrometheusExporter implements EventHandler {
         String address = reader.stringValue("address", DEFAULT_ADDRESS,
                 PrometheusExporter::isHostSyntax, "an IP address or a host name");
         int port = reader.intValue("port", DEFAULT_PORT, 0, 65535);
+        int containersMax = reader.intValue("containers.max", DEFAULT_CONTAINERS_MAX, 0,
+                MAX_CONTAINERS_MAX);
+        int idleSeconds = reader.intValue("containers.idle.seconds",
+                DEFAULT_CONTAINERS_IDLE_SECONDS, 1, Integer.MAX_VALUE);
         List<String> errors = reader.errors();
         if (errors.isEmpty()) {
-            return new Settings(address, port);
+            return new Settings(address, port,
+                    new ContainerMeters.Limits(containersMax, idleSeconds));
         }
-        errors.forEach(message -> logger.error("{}; keeping address={}, port={}", message,
-                previous.address(), previous.port()));
+        errors.forEach(message -> logger.error("{}; keeping {}", message, describe(previous)));
         return previous;
+    }
+
+    private static String describe(Settings settings) {
+        return "address=" + settings.address() + ", port=" + settings.port()
+                + ", containers.max=" + settings.containers().maxContainers()
+                + ", containers.idle.seconds=" + settings.containers().idleSeconds();
     }
 
     private static boolean isHostSyntax(String value) {

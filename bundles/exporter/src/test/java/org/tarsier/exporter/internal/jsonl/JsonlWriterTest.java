@@ -162,6 +162,31 @@ class JsonlWriterTest {
         assertFalse(log.lines("WARN").isEmpty());
     }
 
+    @Test
+    void sizeRotationKeepsNewestFiles() throws Exception {
+        Path file = dir.resolve("out.jsonl");
+        JsonlStream stream = stream();
+        stream.replaceWriter(new JsonlWriter("test", file, new JsonlWriter.Rotation(20, 2), 100,
+                record -> "\"" + record + "\"", stream.writtenCounter(), stream.droppedCounter(),
+                log.logger()));
+
+        // Each line is 9 bytes, so every third flushed line reaches 20 bytes and rotates.
+        for (int i = 1; i <= 10; i++) {
+            stream.handleEvent(event(String.format("r%05d", i)));
+            long expected = i;
+            awaitTrue(() -> stream.written() == expected, "record " + i + " not written", 10);
+        }
+        stream.replaceWriter(null);
+
+        assertEquals(List.of("\"r00010\""), Files.readAllLines(file));
+        assertEquals(List.of("\"r00007\"", "\"r00008\"", "\"r00009\""),
+                Files.readAllLines(dir.resolve("out.jsonl.1")));
+        assertEquals(List.of("\"r00004\"", "\"r00005\"", "\"r00006\""),
+                Files.readAllLines(dir.resolve("out.jsonl.2")));
+        assertFalse(Files.exists(dir.resolve("out.jsonl.3")));
+        assertEquals(0, stream.dropped());
+    }
+
     private JsonlStream stream() {
         return new JsonlStream("test", PROPERTY, String.class, log.logger());
     }

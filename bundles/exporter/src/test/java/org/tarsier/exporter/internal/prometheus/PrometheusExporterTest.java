@@ -39,6 +39,9 @@ import org.tarsier.api.Topics;
 import org.tarsier.api.alert.Alert;
 import org.tarsier.api.alert.Priority;
 import org.tarsier.api.container.ContainerInfo;
+import org.tarsier.api.detector.Detector;
+import org.tarsier.api.detector.DetectorStatus;
+import org.tarsier.api.detector.Score;
 import org.tarsier.api.probe.ProbeState;
 import org.tarsier.exporter.internal.OutputCounters;
 import org.tarsier.exporter.internal.RecordingLogger;
@@ -236,13 +239,19 @@ class PrometheusExporterTest {
         Alert alert = new Alert("a-1", Instant.now(), "rules", "r", Priority.ERROR, "m",
                 Map.of(), List.of(), Map.of(), ContainerInfo.HOST_INFO);
         postAlert(alert);
+        exporter.addDetector(new FixedDetector("rules",
+                new DetectorStatus(1, 2, 0, "", Instant.now(), Map.of("rules_loaded", 3.0))));
+        ContainerInfo web = new ContainerInfo("docker", "a1b2c3d4e5f6a7b8", "web", "nginx:1",
+                Map.of(), "", "", "");
+        post(Topics.scoreTopic("iforest"), Map.of(Topics.PROPERTY_SCORE,
+                new Score("iforest", "nginx:1", web, Instant.now(), 0.7, 0.6)));
         String tarsierOnly = scrape().lines()
                 .filter(line -> line.startsWith("tarsier_") || line.matches("# \\w+ tarsier_.*"))
                 .reduce("", (text, line) -> text + line + "\n");
 
         PromtoolResult result = promtoolCheck(tarsierOnly);
 
-        assertEquals(7, tarsierOnly.lines().filter(line -> line.startsWith("# TYPE")).count(),
+        assertEquals(22, tarsierOnly.lines().filter(line -> line.startsWith("# TYPE")).count(),
                 tarsierOnly);
         assertEquals(0, result.exitCode(), result.output());
     }
@@ -470,6 +479,13 @@ class PrometheusExporterTest {
         InetSocketAddress address = exporter.endpointAddress();
         assertNotNull(address, "endpoint not bound");
         return URI.create("http://127.0.0.1:" + address.getPort() + path);
+    }
+
+    private record FixedDetector(String name, DetectorStatus status) implements Detector {
+        @Override
+        public String description() {
+            return "detector with a fixed status";
+        }
     }
 
     private record FixedOutputCounters(String output, long written, long dropped)

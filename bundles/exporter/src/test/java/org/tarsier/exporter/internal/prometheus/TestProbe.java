@@ -6,12 +6,14 @@ import java.util.concurrent.ConcurrentHashMap;
 
 import org.tarsier.api.probe.Probe;
 import org.tarsier.api.probe.ProbeState;
+import org.tarsier.api.probe.ProgramStats;
 
 /** A probe without BPF programs whose state and drop counts the test sets. */
 final class TestProbe implements Probe {
 
     private final String name;
     private final Map<String, Long> drops = new ConcurrentHashMap<>();
+    private final Map<String, ProgramStats> programStats = new ConcurrentHashMap<>();
     private volatile ProbeState state = ProbeState.UNLOADED;
 
     TestProbe(String name) {
@@ -20,6 +22,19 @@ final class TestProbe implements Probe {
 
     void setState(ProbeState next) {
         state = next;
+    }
+
+    void setProgramStats(String program, long runs, long nanos) {
+        programStats.put(program, new ProgramStats(runs, nanos));
+    }
+
+    void clearProgramStats() {
+        programStats.clear();
+    }
+
+    @Override
+    public Map<String, ProgramStats> programStats() {
+        return Map.copyOf(programStats);
     }
 
     void setDrops(String reason, long count) {
