@@ -1,5 +1,6 @@
 package org.tarsier.detector.rules.internal.eval;
 
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -19,6 +20,12 @@ public final class Engine {
 
     /** Detector name: the last token of the alert topic. */
     public static final String DETECTOR = "rules";
+
+    /**
+     * Evidence key of the wall-clock time at which the rule matched, an {@link Instant}. The
+     * alert's own time is the event's kernel time, so the difference is the detection latency.
+     */
+    public static final String DETECTED_TIME = "detected.time";
 
     private static final List<String> BASE_FIELDS = List.of("evt.type", "proc.pid", "proc.ppid",
             "proc.name", "proc.cmdline", "user.uid", "user.name", "container.id",
@@ -127,6 +134,7 @@ public final class Engine {
     }
 
     private Alert buildAlert(CompiledRule rule, EvalContext context, Map<String, Object> evidence) {
+        evidence.put(DETECTED_TIME, Instant.now());
         Map<String, Object> fields = new LinkedHashMap<>();
         for (FieldRef field : baseFields) {
             Object value = field.read(context);
