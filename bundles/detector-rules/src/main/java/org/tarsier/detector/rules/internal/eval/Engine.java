@@ -33,6 +33,7 @@ public final class Engine {
 
     private final ProcessTable processes;
     private final WrittenFiles written;
+    private final SymbolicLinks links;
     private final UserNames users;
     private final String hostname;
     private final LongSupplier clock;
@@ -52,6 +53,7 @@ public final class Engine {
     public Engine(UserNames users, String hostname, int processCapacity, LongSupplier clock) {
         this.processes = new ProcessTable(processCapacity);
         this.written = new WrittenFiles(processCapacity);
+        this.links = new SymbolicLinks(processCapacity);
         this.users = users;
         this.hostname = hostname;
         this.clock = clock;
@@ -89,7 +91,7 @@ public final class Engine {
                 return List.of();
             }
             EvalContext context = new EvalContext(event, processes, users, hostname,
-                    written, ++events);
+                    written, links, ++events);
             List<Alert> raised = new ArrayList<>();
             for (CompiledRule rule : rules.plan(event)) {
                 if (rule.enabled() && rule.condition().test(context)) {
@@ -102,6 +104,7 @@ public final class Engine {
             return raised;
         } finally {
             written.record(event);
+            links.record(event);
             processes.forget(event);
         }
     }
