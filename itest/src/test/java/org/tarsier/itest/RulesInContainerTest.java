@@ -36,6 +36,7 @@ import org.tarsier.api.probe.ProbeState;
 public class RulesInContainerTest {
 
     private static final String RULE_ENGINE = "org.tarsier.detector.rules.RuleEngine";
+    private static final long QUIET_MILLIS = 2_000;
 
     @Inject
     private BundleContext context;
@@ -84,36 +85,45 @@ public class RulesInContainerTest {
 
     @Test
     public void shellSpawnedInContainer() throws Exception {
-        String id = Containers.shell("shell", "/bin/true");
+        String id = Containers.shell("shell", "/bin/sh -c /bin/true; true");
 
         Alert alert = expect("Shell spawned in container", id, "/bin/sh");
 
         assertEquals("exe", "/bin/sh", alert.fields().get("proc.exepath"));
         assertEquals("parent", "containerd-shim-runc-v2", alert.fields().get("proc.pname"));
+        rules.expectNone("Shell spawned in container", id,
+                RulesExpectations.file("/bin/sh", "/bin/true"), QUIET_MILLIS);
     }
 
     @Test
     public void netcatWithExecOption() throws Exception {
-        String id = Containers.shell("netcat", "nc 127.0.0.1 9 -e /bin/true; true");
+        String id = Containers.shell("netcat", "nc 127.0.0.1 9 -e /bin/true;"
+                + " nc 127.0.0.1 10 < /dev/null; true");
 
-        Alert rce = expect("Netcat remote code execution", id, applet("nc"));
-        Alert launched = expect("Netcat launched in container", id, applet("nc"));
+        Alert rce = expect("Netcat remote code execution", id, RulesExpectations.applet("nc",
+                "9"));
+        Alert launched = expect("Netcat launched in container", id,
+                RulesExpectations.applet("nc", "9"));
 
         assertTrue("cmdline", rce.fields().get("proc.cmdline").toString().contains("-e"));
         assertEquals("launched pid", rce.fields().get("proc.pid"),
                 launched.fields().get("proc.pid"));
+        rules.expectNone("Netcat remote code execution", id,
+                RulesExpectations.applet("nc", "10"), QUIET_MILLIS);
     }
 
     @Test
     public void reverseShellRedirect() throws Exception {
         String id = Containers.shell("revshell",
-                "sh -c 'echo x > /dev/tcp/127.0.0.1/9'; true");
+                "sh -c 'echo x > /dev/tcp/127.0.0.1/9'; sh -c 'echo x > /tmp/tcp'; true");
 
         Alert alert = expect("Reverse shell redirect", id, exec -> applet("sh").test(exec)
                 && exec.argv().contains("echo x > /dev/tcp/127.0.0.1/9"));
 
         assertTrue("cmdline", alert.fields().get("proc.cmdline").toString()
                 .endsWith("-c echo x > /dev/tcp/127.0.0.1/9"));
+        rules.expectNone("Reverse shell redirect", id,
+                RulesExpectations.applet("sh", "echo x > /tmp/tcp"), QUIET_MILLIS);
     }
 
     @Test
@@ -130,13 +140,16 @@ public class RulesInContainerTest {
     @Test
     public void executionFromTemporaryDirectories() throws Exception {
         String id = Containers.shell("tmpexec", "cp /bin/busybox /tmp/true && /tmp/true;"
-                + " mkdir -p /var/tmp && cp /bin/busybox /var/tmp/true && /var/tmp/true");
+                + " mkdir -p /var/tmp && cp /bin/busybox /var/tmp/true && /var/tmp/true;"
+                + " /bin/true");
 
         Alert tmp = expect("Execution from temporary directory", id, "/tmp/true");
         Alert varTmp = expect("Execution from temporary directory", id, "/var/tmp/true");
 
         assertEquals("exe", "/tmp/true", tmp.fields().get("proc.exepath"));
         assertEquals("exe", "/var/tmp/true", varTmp.fields().get("proc.exepath"));
+        rules.expectNone("Execution from temporary directory", id,
+                RulesExpectations.file("/bin/true"), QUIET_MILLIS);
     }
 
     @Test
@@ -179,12 +192,16 @@ public class RulesInContainerTest {
 
     @Test
     public void searchForPrivateKeys() throws Exception {
-        String id = Containers.shell("keysearch", "/bin/find / -xdev -name id_rsa; true");
+        String id = Containers.shell("keysearch", "/bin/find / -xdev -name id_rsa;"
+                + " /bin/find / -xdev -name hosts; true");
 
-        Alert alert = expect("Search for private keys or passwords", id, "/bin/find");
+        Alert alert = expect("Search for private keys or passwords", id,
+                RulesExpectations.file("/bin/find", "id_rsa"));
 
         assertTrue("cmdline", alert.fields().get("proc.cmdline").toString()
                 .endsWith("/ -xdev -name id_rsa"));
+        rules.expectNone("Search for private keys or passwords", id,
+                RulesExpectations.file("/bin/find", "hosts"), QUIET_MILLIS);
     }
 
     @Test
@@ -223,7 +240,7 @@ public class RulesInContainerTest {
     @Test
     public void connectionToMiningPoolPort() throws Exception {
         String id = Containers.shell("poolport", "nc -l -p 3333 > /dev/null & sleep 0.5;"
-                + " echo share | nc 127.0.0.1 3333; wait; true");
+                + " echo share | nc 127.0.0.1 3333; wait; nc 127.0.0.1 9 < /dev/null; true");
 
         Alert alert = expect("Connection to mining pool port", id, exec -> applet("nc").test(exec)
                 && exec.argv().contains("127.0.0.1"));
@@ -231,6 +248,8 @@ public class RulesInContainerTest {
         assertEquals("connection", "->127.0.0.1:3333", alert.fields().get("fd.name").toString()
                 .replaceFirst("^[^-]*", ""));
         assertEquals("result", "SUCCESS", alert.fields().get("evt.res"));
+        rules.expectNone("Connection to mining pool port", id,
+                RulesExpectations.applet("nc", "9"), QUIET_MILLIS);
     }
 
     @Test

@@ -10,13 +10,13 @@ import org.tarsier.api.event.Event;
 import org.tarsier.detector.rules.internal.eval.ReorderBuffer;
 
 /**
- * Passes events through a {@link ReorderBuffer} to a consumer on one thread of its own, so that
- * Event Admin's delivery threads only enqueue and the consumer sees events in kernel timestamp
+ * Passes events through a {@link ReorderBuffer} to a consumer on one thread of its own. Event
+ * Admin's delivery threads only enqueue, and the consumer receives events in kernel timestamp
  * order.
  */
 final class EventSequencer implements AutoCloseable {
 
-    /** Events held at most; at 10,000 events per second a 50 ms delay holds about 500. */
+    /** Maximum events held; at 10,000 events per second a 50 ms delay keeps about 500. */
     static final int CAPACITY = 65_536;
 
     private final ReentrantLock lock = new ReentrantLock();
@@ -40,7 +40,7 @@ final class EventSequencer implements AutoCloseable {
         thread.start();
     }
 
-    /** Queues an event; never blocks on the consumer. */
+    /** Queues an event. The caller waits only for the lock, not for the consumer. */
     void offer(Event event) {
         lock.lock();
         try {

@@ -123,7 +123,7 @@ public class RuleEvaluationBenchmark {
         return events.subList(0, CYCLE);
     }
 
-    /** A shell in a container starts a child that runs a tool and exits. */
+    /** Adds the events of a shell in a container that starts a child running a tool. */
     private static void addProcessRound(List<Event> events, int round) {
         int shell = 1000 + (round % 64) * 4;
         int child = shell + 1;
@@ -139,7 +139,7 @@ public class RuleEvaluationBenchmark {
         events.add(new ExitEvent(header(t + 4, shell, 1, "bash"), WEB, 0, 0, 0));
     }
 
-    /** A web server reads content and configuration, writes logs and rotates a temp file. */
+    /** Adds the file events of a web server and a database, one round of each. */
     private static void addFileRound(List<Event> events, int round) {
         int pid = 2000 + round % 8;
         long t = T0 + round * 1_000_000L;
@@ -155,7 +155,7 @@ public class RuleEvaluationBenchmark {
         events.add(open(t + 7, DB, 3000, "postgres", "/var/lib/postgresql/data/base/1/1259", 02));
     }
 
-    /** Processes, files, connections and a few syscalls of interest, across two containers. */
+    /** Adds process, file, TCP and memfd_create events across two containers. */
     private static void addMixedRound(List<Event> events, int round) {
         long t = T0 + round * 1_000_000L;
         if (round % 4 == 0) {
