@@ -4,8 +4,12 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.file.Path;
+import java.util.Hashtable;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.ServiceRegistration;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
@@ -23,6 +27,8 @@ import org.osgi.service.metatype.annotations.Designate;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 import org.tarsier.api.Topics;
 import org.tarsier.api.alert.Alert;
+import org.tarsier.api.detector.Detector;
+import org.tarsier.api.detector.DetectorStatus;
 import org.tarsier.api.log.RateLimiter;
 import org.tarsier.detector.rules.RuleEngine;
 import org.tarsier.detector.rules.RuleInfo;
@@ -34,6 +40,11 @@ import org.tarsier.detector.rules.internal.eval.UserNames;
  * The rules detector: evaluates every Tarsier event against the loaded rules and posts alerts on
  * {@code org/tarsier/alert/rules}. Rules come from the bundle's default ruleset and the
  * configured folder, which is watched and reloaded when a file changes.
+ *
+ * <p>Events of all probes pass through an {@link EventSequencer} first, which evaluates them in
+ * kernel timestamp order after a short delay. A {@link Detector} service, registered while the
+ * component is active, publishes reload, rule and ordering counters. It is a separate object
+ * because {@code Detector.status()} and {@code RuleEngine.status()} return different types.
  */
 @Component(
         configurationPid = Settings.PID,
@@ -48,6 +59,7 @@ public final class RulesDetector implements EventHandler, RuleEngine {
     static final int DEFAULT_ALERT_BURST = 10;
     static final long DEFAULT_DEBOUNCE_MS = 500;
     static final int DEFAULT_PROCESS_TABLE_SIZE = 32_768;
+    static final long DEFAULT_REORDER_DELAY_MS = 50;
 
     private static final String ALERT_TOPIC = Topics.alertTopic(Engine.DETECTOR);
 
@@ -76,6 +88,11 @@ public final class RulesDetector implements EventHandler, RuleEngine {
 
         @AttributeDefinition(description = "Processes kept for parent and ancestor fields")
         int process_table_size() default DEFAULT_PROCESS_TABLE_SIZE;
+
+        @AttributeDefinition(description = "Milliseconds each event is held, from 0 to 1000, so"
+                + " that events of different probes are evaluated in kernel timestamp order;"
+                + " every alert is delayed by up to this much")
+        long reorder_delay_ms() default DEFAULT_REORDER_DELAY_MS;
     }
 
     @Reference(service = LoggerFactory.class)
@@ -88,21 +105,27 @@ public final class RulesDetector implements EventHandler, RuleEngine {
     private Settings settings = Settings.DEFAULTS;
     private Engine engine;
     private volatile RulesManager manager;
+    private EventSequencer sequencer;
+    private ServiceRegistration<Detector> detectorRegistration;
     private FolderWatcher watcher;
     private long lastLoggedFailures;
 
     @Activate
-    void activate(Config config) {
+    void activate(BundleContext context, Config config) {
         settings = validate(config);
         engine = new Engine(UserNames.readHost(), hostname(), settings.processTableSize(),
                 System::nanoTime);
         engine.setRateLimit(settings.alertRate(), settings.alertBurst());
+        sequencer = new EventSequencer(settings.reorderDelayMillis(), this::evaluate,
+                "tarsier-rules-evaluator");
         start();
+        detectorRegistration = context.registerService(Detector.class, new DetectorView(),
+                new Hashtable<>(Map.of(Detector.PROPERTY_NAME, Engine.DETECTOR)));
         logger.info("rules detector started: rules.dir={} default.rules={} alert.rate={}/s"
-                + " alert.burst={} reload.debounce.ms={} process.table.size={}",
-                settings.rulesDir(), settings.defaultRules(), settings.alertRate(),
-                settings.alertBurst(), settings.reloadDebounceMillis(),
-                settings.processTableSize());
+                + " alert.burst={} reload.debounce.ms={} process.table.size={}"
+                + " reorder.delay.ms={}", settings.rulesDir(), settings.defaultRules(),
+                settings.alertRate(), settings.alertBurst(), settings.reloadDebounceMillis(),
+                settings.processTableSize(), settings.reorderDelayMillis());
     }
 
     @Modified
@@ -110,6 +133,7 @@ public final class RulesDetector implements EventHandler, RuleEngine {
         Settings previous = settings;
         settings = validate(config);
         engine.setRateLimit(settings.alertRate(), settings.alertBurst());
+        sequencer.setDelayMillis(settings.reorderDelayMillis());
         if (!settings.rulesDir().equals(previous.rulesDir())
                 || settings.defaultRules() != previous.defaultRules()
                 || settings.reloadDebounceMillis() != previous.reloadDebounceMillis()) {
@@ -117,13 +141,16 @@ public final class RulesDetector implements EventHandler, RuleEngine {
             start();
         }
         logger.info("rules detector reconfigured: rules.dir={} default.rules={} alert.rate={}/s"
-                + " alert.burst={}", settings.rulesDir(), settings.defaultRules(),
-                settings.alertRate(), settings.alertBurst());
+                + " alert.burst={} reorder.delay.ms={}", settings.rulesDir(),
+                settings.defaultRules(), settings.alertRate(), settings.alertBurst(),
+                settings.reorderDelayMillis());
     }
 
     @Deactivate
     void deactivate() {
+        detectorRegistration.unregister();
         stopWatcher();
+        sequencer.close();
         logger.info("rules detector stopped: {} alerts posted, {} suppressed",
                 engine.alerts(), engine.suppressed());
     }
@@ -175,10 +202,14 @@ public final class RulesDetector implements EventHandler, RuleEngine {
 
     @Override
     public void handleEvent(Event event) {
-        if (!(event.getProperty(Topics.PROPERTY_EVENT)
-                instanceof org.tarsier.api.event.Event tarsierEvent)) {
-            return;
+        if (event.getProperty(Topics.PROPERTY_EVENT)
+                instanceof org.tarsier.api.event.Event tarsierEvent) {
+            sequencer.offer(tarsierEvent);
         }
+    }
+
+    /** Evaluates one event on the sequencer's thread and posts its alerts. */
+    private void evaluate(org.tarsier.api.event.Event tarsierEvent) {
         List<Alert> alerts;
         try {
             alerts = engine.process(tarsierEvent);
@@ -228,6 +259,39 @@ public final class RulesDetector implements EventHandler, RuleEngine {
     @Override
     public RulesStatus status() {
         return manager.status();
+    }
+
+    /** The detector's health for the exporter and the shell. */
+    private final class DetectorView implements Detector {
+
+        @Override
+        public String name() {
+            return Engine.DETECTOR;
+        }
+
+        @Override
+        public String description() {
+            return "Falco-compatible rules over process, syscall, file and TCP events";
+        }
+
+        /**
+         * Returns the reload counters and, as gauges, the rule counts, the alerts posted and
+         * the state of the reorder buffer.
+         */
+        @Override
+        public DetectorStatus status() {
+            List<RuleInfo> loaded = rules();
+            Map<String, Double> gauges = new LinkedHashMap<>();
+            gauges.put("rules_loaded", (double) loaded.size());
+            gauges.put("rules_enabled", (double) loaded.stream().filter(RuleInfo::enabled)
+                    .count());
+            gauges.put("rules_skipped", (double) manager.status().skippedRules().size());
+            gauges.put("alerts_posted", (double) engine.alerts());
+            gauges.put("reorder_events_held", (double) sequencer.held());
+            gauges.put("reorder_late_events", (double) sequencer.lateEvents());
+            gauges.put("reorder_forced_releases", (double) sequencer.forcedReleases());
+            return manager.detectorStatus(gauges);
+        }
     }
 
     private static String hostname() {

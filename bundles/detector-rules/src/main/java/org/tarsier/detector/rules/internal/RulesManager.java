@@ -6,9 +6,12 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
+import org.tarsier.api.detector.DetectorStatus;
 import org.tarsier.detector.rules.RulesStatus;
 import org.tarsier.detector.rules.internal.eval.Engine;
 import org.tarsier.detector.rules.internal.eval.RuleSet;
@@ -31,6 +34,8 @@ public final class RulesManager {
     private long reloadCount;
     private long failedReloads;
     private String lastError = "";
+    private boolean lastReloadFailed;
+    private Instant lastReload;
 
     /**
      * Creates a manager that loads into {@code engine}.
@@ -60,14 +65,20 @@ public final class RulesManager {
             RuleSet rules = RuleSet.compile(RulesLoader.load(sources(null)));
             engine.install(rules);
             reloadCount++;
+            lastReloadFailed = false;
+            lastReload = Instant.now();
         } catch (RuleException e) {
-            failedReloads++;
-            lastError = e.getMessage();
+            fail(e.getMessage());
         } catch (IOException | UncheckedIOException e) {
-            failedReloads++;
-            lastError = "failed to read rules: " + e.getMessage();
+            fail("failed to read rules: " + e.getMessage());
         }
         return status();
+    }
+
+    private void fail(String message) {
+        failedReloads++;
+        lastReloadFailed = true;
+        lastError = message;
     }
 
     /** Returns the problems of the active files with {@code file} added or replaced. */
@@ -89,6 +100,17 @@ public final class RulesManager {
         List<String> skipped = rules == null ? List.of() : rules.skipped();
         return new RulesStatus(reloadCount, failedReloads, lastError, loaded, skipped,
                 engine.alerts(), engine.suppressed());
+    }
+
+    /**
+     * Returns the reload counters as the {@link DetectorStatus} contract defines them: the last
+     * error is empty when the last reload succeeded.
+     *
+     * @param gauges the detector's other values, by snake_case name
+     */
+    public synchronized DetectorStatus detectorStatus(Map<String, Double> gauges) {
+        return new DetectorStatus(engine.suppressed(), reloadCount, failedReloads,
+                lastReloadFailed ? lastError : "", lastReload, gauges);
     }
 
     private List<RuleSource> sources(Path extra) throws IOException {

@@ -9,13 +9,17 @@ import java.util.List;
  * and adds an error message naming the PID, the property, the value and what is expected.
  */
 record Settings(Path rulesDir, boolean defaultRules, double alertRate, int alertBurst,
-        long reloadDebounceMillis, int processTableSize) {
+        long reloadDebounceMillis, int processTableSize, long reorderDelayMillis) {
 
     static final String PID = "org.tarsier.detector.rules";
 
     static final Settings DEFAULTS = new Settings(Path.of(RulesDetector.DEFAULT_RULES_DIR), true,
             RulesDetector.DEFAULT_ALERT_RATE, RulesDetector.DEFAULT_ALERT_BURST,
-            RulesDetector.DEFAULT_DEBOUNCE_MS, RulesDetector.DEFAULT_PROCESS_TABLE_SIZE);
+            RulesDetector.DEFAULT_DEBOUNCE_MS, RulesDetector.DEFAULT_PROCESS_TABLE_SIZE,
+            RulesDetector.DEFAULT_REORDER_DELAY_MS);
+
+    /** Longest reorder delay accepted, in milliseconds: alerts wait at least this long. */
+    static final long MAX_REORDER_DELAY_MS = 1_000;
 
     /** Returns the settings of {@code config}, falling back to {@code previous} per property. */
     static Settings of(RulesDetector.Config config, Settings previous, List<String> errors) {
@@ -51,7 +55,14 @@ record Settings(Path rulesDir, boolean defaultRules, double alertRate, int alert
             errors.add(error("process.table.size", config.process_table_size(),
                     "a whole number of at least 64"));
         }
-        return new Settings(dir, config.default_rules(), rate, burst, debounce, table);
+        long reorder = previous.reorderDelayMillis;
+        if (config.reorder_delay_ms() >= 0 && config.reorder_delay_ms() <= MAX_REORDER_DELAY_MS) {
+            reorder = config.reorder_delay_ms();
+        } else {
+            errors.add(error("reorder.delay.ms", config.reorder_delay_ms(),
+                    "milliseconds from 0 to " + MAX_REORDER_DELAY_MS));
+        }
+        return new Settings(dir, config.default_rules(), rate, burst, debounce, table, reorder);
     }
 
     private static String error(String property, Object value, String expected) {

@@ -137,6 +137,9 @@ class RulesBundleIT {
         await(() -> (long) status("failedReloads") > failed, "rejected reload");
         String error = (String) status("lastError");
         assertTrue(error.startsWith(rulesDir.resolve("20-broken.yaml") + ":4:14"), error);
+        assertEquals(status("failedReloads"), detectorStatus("reloadErrors"));
+        assertEquals(error, detectorStatus("lastError"));
+        assertEquals(status("reloadCount"), detectorStatus("reloads"));
 
         ALERTS.clear();
         postExec("/usr/local/bin/it-marker", List.of("it-marker"));
@@ -151,6 +154,15 @@ class RulesBundleIT {
                 + "  enabled: false\n");
 
         await(() -> (long) status("reloadCount") > reloads, "reload after fix");
+        assertEquals(status("reloadCount"), detectorStatus("reloads"));
+        assertEquals("", detectorStatus("lastError"));
+        assertEquals(status("failedReloads"), detectorStatus("reloadErrors"));
+        assertNotNull(detectorStatus("lastReload"));
+        Map<?, ?> gauges = (Map<?, ?>) detectorStatus("gauges");
+        assertEquals(((Integer) status("loadedRules")).doubleValue(), gauges.get("rules_loaded"));
+        assertEquals(((Integer) status("loadedRules")).doubleValue() - 1,
+                gauges.get("rules_enabled"));
+        assertEquals(0.0, gauges.get("rules_skipped"));
         ALERTS.clear();
         postExec("/usr/local/bin/it-marker", List.of("it-marker"));
         postExec("/bin/sh", List.of("sh"));
@@ -168,6 +180,28 @@ class RulesBundleIT {
             }
         }
         return names;
+    }
+
+    @Test
+    @Order(6)
+    void detectorServiceNamedRules() throws Exception {
+        ServiceReference<?> reference = awaitService("org.tarsier.api.detector.Detector");
+
+        assertEquals("rules", reference.getProperty("tarsier.detector"));
+        assertEquals(0L, (long) detectorStatus("alertsSuppressed"));
+    }
+
+    /** Returns one component of the {@code DetectorStatus} of the rules detector's service. */
+    private static Object detectorStatus(String component) {
+        try {
+            ServiceReference<?> reference = awaitService("org.tarsier.api.detector.Detector");
+            Object detector = framework.getBundleContext().getService(reference);
+            Class<?> detectorType = api.loadClass("org.tarsier.api.detector.Detector");
+            Object status = detectorType.getMethod("status").invoke(detector);
+            return status.getClass().getMethod(component).invoke(status);
+        } catch (Exception e) {
+            throw new IllegalStateException("failed to read detector status " + component, e);
+        }
     }
 
     /** Returns one component of the detector's {@code RulesStatus}. */

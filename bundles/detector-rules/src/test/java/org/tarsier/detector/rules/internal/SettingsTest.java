@@ -59,4 +59,17 @@ class SettingsTest {
                 + " alerts per second above 0"), errors.get(0));
         assertTrue(errors.get(1).contains("alert.burst=0"), errors.get(1));
     }
+
+    @Test
+    void reorderDelayOutOfRangeKeepsPrevious() {
+        List<String> errors = Settings.newErrors();
+
+        Settings settings = Settings.of(config(Map.of("reorder_delay_ms", 5_000L)),
+                Settings.DEFAULTS, errors);
+
+        assertEquals(RulesDetector.DEFAULT_REORDER_DELAY_MS, settings.reorderDelayMillis());
+        assertEquals(1, errors.size());
+        assertTrue(errors.get(0).contains("reorder.delay.ms=5000, expected milliseconds from 0"
+                + " to 1000"), errors.get(0));
+    }
 }

@@ -1,5 +1,6 @@
 package org.tarsier.detector.rules.internal.eval;
 
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -20,12 +21,19 @@ public final class Engine {
     /** Detector name: the last token of the alert topic. */
     public static final String DETECTOR = "rules";
 
+    /**
+     * Evidence key of the wall-clock time at which the rule matched, an {@link Instant}. The
+     * alert's own time is the event's kernel time, so the difference is the detection latency.
+     */
+    public static final String DETECTED_TIME = "detected.time";
+
     private static final List<String> BASE_FIELDS = List.of("evt.type", "proc.pid", "proc.ppid",
             "proc.name", "proc.cmdline", "user.uid", "user.name", "container.id",
             "container.name", "container.image");
 
     private final ProcessTable processes;
     private final WrittenFiles written;
+    private final SymbolicLinks links;
     private final UserNames users;
     private final String hostname;
     private final LongSupplier clock;
@@ -45,6 +53,7 @@ public final class Engine {
     public Engine(UserNames users, String hostname, int processCapacity, LongSupplier clock) {
         this.processes = new ProcessTable(processCapacity);
         this.written = new WrittenFiles(processCapacity);
+        this.links = new SymbolicLinks(processCapacity);
         this.users = users;
         this.hostname = hostname;
         this.clock = clock;
@@ -82,7 +91,7 @@ public final class Engine {
                 return List.of();
             }
             EvalContext context = new EvalContext(event, processes, users, hostname,
-                    written, ++events);
+                    written, links, ++events);
             List<Alert> raised = new ArrayList<>();
             for (CompiledRule rule : rules.plan(event)) {
                 if (rule.enabled() && rule.condition().test(context)) {
@@ -95,6 +104,7 @@ public final class Engine {
             return raised;
         } finally {
             written.record(event);
+            links.record(event);
             processes.forget(event);
         }
     }
@@ -127,6 +137,7 @@ public final class Engine {
     }
 
     private Alert buildAlert(CompiledRule rule, EvalContext context, Map<String, Object> evidence) {
+        evidence.put(DETECTED_TIME, Instant.now());
         Map<String, Object> fields = new LinkedHashMap<>();
         for (FieldRef field : baseFields) {
             Object value = field.read(context);

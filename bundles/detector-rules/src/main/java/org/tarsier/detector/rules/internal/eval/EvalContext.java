@@ -17,19 +17,22 @@ public final class EvalContext {
     private final UserNames users;
     private final String hostname;
     private final WrittenFiles written;
+    private final SymbolicLinks links;
     private final long number;
+    private String filePath;
     private ProcessInfo process;
     private List<ProcessInfo> ancestors;
     private Map<String, String> arguments;
 
     EvalContext(Event event, ProcessTable table, UserNames users, String hostname,
-            WrittenFiles written, long number) {
+            WrittenFiles written, SymbolicLinks links, long number) {
         this.event = event;
         this.types = EventTypes.of(event);
         this.table = table;
         this.users = users;
         this.hostname = hostname;
         this.written = written;
+        this.links = links;
         this.number = number;
     }
 
@@ -58,6 +61,17 @@ public final class EvalContext {
     boolean exeWritten() {
         String exe = process().exePath();
         return !exe.isEmpty() && written.contains(event.container().id(), exe);
+    }
+
+    /**
+     * Returns the path a file event acts on (the new path of a rename), with the symbolic links
+     * created at run time followed; null for other events.
+     */
+    String filePath() {
+        if (filePath == null && event instanceof FileEvent file) {
+            filePath = links.resolve(file);
+        }
+        return filePath;
     }
 
     ProcessInfo process() {
@@ -95,7 +109,7 @@ public final class EvalContext {
         Map<String, String> args = new LinkedHashMap<>();
         switch (event) {
             case SyscallEvent e -> args.putAll(e.arguments());
-            case FileEvent e -> fileArguments(e, args);
+            case FileEvent e -> fileArguments(e, filePath(), args);
             case TcpEvent e -> args.put("addr", e.remoteAddress() + ":" + e.remotePort());
             default -> {
             }
@@ -103,10 +117,10 @@ public final class EvalContext {
         return args;
     }
 
-    private static void fileArguments(FileEvent e, Map<String, String> args) {
+    private static void fileArguments(FileEvent e, String path, Map<String, String> args) {
         switch (e.operation()) {
             case OPEN -> {
-                args.put("name", PathNames.normalize(e.path()));
+                args.put("name", path);
                 args.put("flags", FileFlags.openFlags(e.flags()));
                 args.put("mode", FileFlags.mode(e.mode()));
                 args.put("fd", Long.toString(e.result()));

@@ -257,8 +257,7 @@ public final class Fields {
 
     private static String fdName(EvalContext c) {
         return switch (c.event()) {
-            case FileEvent f -> PathNames.normalize(
-                    f.operation() == FileOperation.RENAME ? f.targetPath() : f.path());
+            case FileEvent f -> c.filePath();
             case TcpEvent t -> t.operation() == TcpOperation.LISTEN || t.remoteAddress().isEmpty()
                     ? t.localAddress() + ":" + t.localPort()
                     : tcpName(t);

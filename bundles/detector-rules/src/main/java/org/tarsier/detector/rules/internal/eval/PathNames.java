@@ -31,6 +31,18 @@ final class PathNames {
         return "/" + String.join("/", parts);
     }
 
+    /**
+     * Returns {@code path} made absolute against {@code directory} and normalized. A relative
+     * path stays as it is when the directory is unknown (empty or relative).
+     */
+    static String resolve(String directory, String path) {
+        if (path == null || path.isEmpty() || path.startsWith("/") || directory == null
+                || !directory.startsWith("/")) {
+            return normalize(path);
+        }
+        return normalize(directory + "/" + path);
+    }
+
     private static boolean needsWork(String path) {
         return path.contains("//") || path.contains("/./") || path.contains("/../")
                 || path.endsWith("/.") || path.endsWith("/..")

@@ -38,7 +38,7 @@ public final class ProcessTable {
     /** Records the process image from an exec, or the parent's image for a forked child. */
     public void beforeEvaluation(Event event) {
         if (event instanceof ExecEvent exec) {
-            String filename = PathNames.normalize(exec.filename());
+            String filename = PathNames.resolve(exec.cwd(), exec.filename());
             String name = filename.substring(filename.lastIndexOf('/') + 1);
             if (name.isEmpty()) {
                 name = exec.header().comm();
