@@ -208,7 +208,7 @@ final class FeatureAccumulator {
             return null;
         }
         if (containers.size() >= settings.maxContainers()) {
-            counters.containersRejected++;
+            counters.eventsRejected++;
             return null;
         }
         state = new ContainerState(info, info.isHost() ? 0 : cgroupId, settings.maxProcesses());
@@ -249,7 +249,7 @@ final class FeatureAccumulator {
         long late;
         long ignored;
         long afterStop;
-        long containersRejected;
+        long eventsRejected;
         long containersForgotten;
         long distinctOverflow;
         long processOverflow;
@@ -259,7 +259,7 @@ final class FeatureAccumulator {
         public String toString() {
             return "windows.posted=" + windowsPosted + " windows.skipped=" + windowsSkipped
                     + " events.late=" + late + " events.after.stop=" + afterStop
-                    + " containers.rejected=" + containersRejected
+                    + " events.rejected=" + eventsRejected
                     + " containers.forgotten=" + containersForgotten
                     + " distinct.overflow=" + distinctOverflow
                     + " process.overflow=" + processOverflow

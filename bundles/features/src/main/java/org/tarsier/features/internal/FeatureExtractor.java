@@ -116,6 +116,7 @@ public final class FeatureExtractor implements EventHandler {
     private Optional<CgroupCpu> cpu = Optional.empty();
     private long nextCpuBoundary;
     private ScheduledExecutorService ticker;
+    private long reportedRejections;
 
     @Activate
     void activate(Config config) {
@@ -159,6 +160,7 @@ public final class FeatureExtractor implements EventHandler {
         long now = nowNanos();
         synchronized (lock) {
             accumulator = new FeatureAccumulator(settings, now);
+            reportedRejections = 0;
             nextCpuBoundary = (Math.floorDiv(now, settings.windowNanos()) + 1)
                     * settings.windowNanos();
         }
@@ -189,9 +191,12 @@ public final class FeatureExtractor implements EventHandler {
             long now = nowNanos();
             sampleCpu(now);
             List<FeatureWindow> windows;
+            long rejected;
             synchronized (lock) {
                 windows = accumulator.closeDue(now, runningContainers());
+                rejected = accumulator.counters().eventsRejected;
             }
+            warnIfRejected(rejected);
             for (FeatureWindow window : windows) {
                 eventAdmin.postEvent(new Event(Topics.FEATURE_WINDOW, Map.of(
                         Topics.PROPERTY_FEATURES, window,
@@ -202,6 +207,16 @@ public final class FeatureExtractor implements EventHandler {
                 logger.error("failed to close feature windows ({} suppressed)",
                         logLimiter.suppressed("tick"), e);
             }
+        }
+    }
+
+    /** Logs, at most once a minute, that events of containers beyond the maximum were dropped. */
+    private void warnIfRejected(long rejected) {
+        if (rejected > reportedRejections && logLimiter.permit("max.containers")) {
+            logger.warn("{} events of containers beyond max.containers={} dropped so far; raise"
+                    + " max.containers in {}.cfg to track them", rejected,
+                    settings.maxContainers(), Settings.PID);
+            reportedRejections = rejected;
         }
     }
 

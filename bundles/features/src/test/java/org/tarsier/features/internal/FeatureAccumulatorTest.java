@@ -213,7 +213,7 @@ class FeatureAccumulatorTest {
         }
 
         assertEquals(2, bounded.containerCount());
-        assertEquals(1, bounded.counters().containersRejected);
+        assertEquals(1, bounded.counters().eventsRejected);
     }
 
     @Test
