@@ -51,10 +51,15 @@ final class RulesContainers {
                 "-v", helper() + ":" + HELPER_IN_CONTAINER + ":ro"));
         docker.addAll(List.of(dockerArgs));
         docker.addAll(List.of(Docker.IMAGE, "sh", "-c", script));
-        Docker.Result result = Docker.run(docker, 60);
-        if (!Files.exists(cidFile)) {
-            throw new IOException("docker run " + name + " failed: " + result.stderr());
+        try {
+            Docker.Result result = Docker.run(docker, 60);
+            if (!Files.exists(cidFile)) {
+                throw new IOException("docker run " + name + " failed: " + result.stderr());
+            }
+            return Files.readString(cidFile).trim();
+        } finally {
+            Files.deleteIfExists(cidFile);
+            Files.deleteIfExists(cidFile.getParent());
         }
-        return Files.readString(cidFile).trim();
     }
 }
