@@ -30,6 +30,9 @@ public final class DockerClient {
     /** API version requested; Docker 20.10 serves 1.41, newer engines serve it too. */
     private static final String API = "/v1.41";
 
+    /** How long {@link #remove} retries while the engine answers 409 Conflict. */
+    private static final long REMOVE_TIMEOUT_NANOS = 30_000_000_000L;
+
     private final UnixHttpClient http;
 
     /** Creates a client of the engine listening on {@code socket}. */
@@ -114,10 +117,27 @@ public final class DockerClient {
 
     /** Force-removes a container with its anonymous volumes; a missing container is no error. */
     public void remove(String id) throws IOException {
-        UnixHttpClient.Response response = http.send("DELETE",
-                API + "/containers/" + id + "?force=true&v=true", (String) null);
-        if (response.status() != 404 && response.status() != 409) {
-            check(response, "remove container " + id);
+        long deadline = System.nanoTime() + REMOVE_TIMEOUT_NANOS;
+        while (true) {
+            UnixHttpClient.Response response = http.send("DELETE",
+                    API + "/containers/" + id + "?force=true&v=true", (String) null);
+            if (response.status() == 404) {
+                return;
+            }
+            if (response.status() != 409) {
+                check(response, "remove container " + id);
+                return;
+            }
+            // 409: the engine is still starting the container or another call is removing it.
+            if (System.nanoTime() > deadline) {
+                check(response, "remove container " + id);
+            }
+            try {
+                Thread.sleep(200);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException("interrupted while removing container " + id, e);
+            }
         }
     }
 

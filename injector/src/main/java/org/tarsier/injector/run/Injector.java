@@ -15,10 +15,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CancellationException;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -36,8 +37,9 @@ import com.google.gson.JsonObject;
  * per allowed container, runs for its duration, is stopped, and is written as a {@link Label}.
  *
  * <p>Before the run it removes the leftovers of crashed runs. {@link #stop()} (called by the
- * shutdown hook on Ctrl-C) interrupts the injections, which remove their containers, and then
- * removes whatever container of this run is left.
+ * shutdown hook on Ctrl-C) wakes the injections, which remove their containers, and then removes
+ * whatever container of this run is left. Threads are never interrupted: an interrupt closes the
+ * socket of a Docker call in flight, and a container started by that call would be left behind.
  */
 public final class Injector {
 
@@ -59,6 +61,7 @@ public final class Injector {
     private final String runId;
     private final AtomicInteger failures = new AtomicInteger();
     private final AtomicInteger completed = new AtomicInteger();
+    private final CountDownLatch stopSignal = new CountDownLatch(1);
     private volatile boolean stopping;
     private volatile ScheduledExecutorService executor;
     private BufferedWriter labels;
@@ -107,16 +110,18 @@ public final class Injector {
     }
 
     /**
-     * Stops the run: running injections are interrupted and remove their containers, and any
-     * container of the run still present is removed. Safe to call from a shutdown hook.
+     * Stops the run: injections not started yet are cancelled, running ones wake up and remove
+     * their containers, and any container of the run still present is removed. Safe to call
+     * from a shutdown hook.
      */
     public void stop() {
         stopping = true;
+        stopSignal.countDown();
         ScheduledExecutorService current = executor;
         if (current == null) {
             return;
         }
-        current.shutdownNow();
+        current.shutdown();
         try {
             if (!current.awaitTermination(20, TimeUnit.SECONDS)) {
                 Console.warn("injections did not stop within 20 s; removing their containers");
@@ -151,7 +156,10 @@ public final class Injector {
     }
 
     private void executeAll() throws InterruptedException {
-        executor = Executors.newScheduledThreadPool(plan.caps().maxContainers(), threads());
+        ScheduledThreadPoolExecutor pool =
+                new ScheduledThreadPoolExecutor(plan.caps().maxContainers(), threads());
+        pool.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
+        executor = pool;
         List<Future<?>> futures = new ArrayList<>();
         for (Injection injection : plan.injections()) {
             futures.add(executor.schedule(() -> execute(injection),
@@ -308,13 +316,13 @@ public final class Injector {
     }
 
     /**
-     * Sleeps; returns false when interrupted. The interrupt is not set again because the caller
-     * still has to remove its container, and an interrupted thread cannot use a socket channel.
+     * Waits for {@code duration}; returns false when the run is stopped first. An interrupt also
+     * ends the wait, and is not set again because the caller still has to remove its container,
+     * which an interrupted thread cannot do over a socket channel.
      */
-    private static boolean sleep(Duration duration) {
+    private boolean sleep(Duration duration) {
         try {
-            Thread.sleep(duration);
-            return true;
+            return !stopSignal.await(duration.toNanos(), TimeUnit.NANOSECONDS);
         } catch (InterruptedException e) {
             return false;
         }

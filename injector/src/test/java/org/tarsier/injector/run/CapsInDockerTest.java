@@ -43,14 +43,7 @@ class CapsInDockerTest {
         Injector injector = new Injector(docker, plan, dir.resolve("labels.jsonl"),
                 "test-caps-" + ProcessHandle.current().pid());
         AtomicReference<Throwable> failure = new AtomicReference<>();
-        Thread runner = new Thread(() -> {
-            try {
-                injector.run();
-            } catch (Exception e) {
-                failure.set(e);
-            }
-        });
-        runner.start();
+        Thread runner = TestContainers.startRun(injector, failure);
         try {
             JsonObject host = TestContainers.awaitContainer(docker,
                     RunLabels.RUN + "=" + injector.runId(), failure)

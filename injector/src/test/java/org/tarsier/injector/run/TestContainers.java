@@ -34,4 +34,17 @@ final class TestContainers {
         }
         throw new AssertionError("no running container labelled " + label + " within 60 s");
     }
+
+    /** Starts {@code injector.run()} on a new thread that records what it throws in {@code failure}. */
+    static Thread startRun(Injector injector, AtomicReference<Throwable> failure) {
+        Thread runner = new Thread(() -> {
+            try {
+                injector.run();
+            } catch (Throwable e) {
+                failure.set(e);
+            }
+        }, "injector-run");
+        runner.start();
+        return runner;
+    }
 }
