@@ -9,6 +9,7 @@ import java.util.UUID;
 import java.util.function.LongSupplier;
 import org.tarsier.api.alert.Alert;
 import org.tarsier.api.event.Event;
+import org.tarsier.api.event.FileEvent;
 
 /**
  * Evaluates events against the active {@link RuleSet} and builds rate-limited alerts.
@@ -103,7 +104,9 @@ public final class Engine {
             }
             return raised;
         } finally {
-            written.record(event);
+            if (event instanceof FileEvent) {
+                written.record(event, processes.lookup(event).exePath());
+            }
             links.record(event);
             processes.forget(event);
         }

@@ -28,6 +28,7 @@ import org.tarsier.detector.rules.internal.RulesManager;
 class DefaultRulesTest {
 
     private static final Set<String> COVERED = new HashSet<>();
+    private static final int O_WRONLY_CREAT = 01 | 0100;
 
     private static Rules defaults() throws Exception {
         return Rules.of(List.of(RulesManager.defaultSource()));
@@ -180,6 +181,30 @@ class DefaultRulesTest {
         assertTrue(rules.fired(Events.exec(CONTAINER, 101, 100, "/app/helper", "helper"))
                 .contains("Drop and execute new binary"));
         assertFalse(rules.fired(Events.exec(CONTAINER, 102, 100, "/app/server", "server"))
+                .contains("Drop and execute new binary"));
+    }
+
+    @Test
+    void imageLayerWrittenByTheEngineOnTheHostIsNoDroppedBinary() throws Exception {
+        Rules rules = defaults();
+        rules.alerts(Events.exec(HOST, 300, 1, "/usr/sbin/dockerd", "exe", "/var/lib/docker/x"));
+        List<String> layer = rules.fired(Events.file(HOST, 300, "exe", FileOperation.OPEN,
+                "/bin/sh", "", O_WRONLY_CREAT, 0755, 3));
+
+        assertFalse(layer.contains("Write below binary dir"), layer.toString());
+        assertFalse(rules.fired(Events.exec(HOST, 301, 1, "/bin/sh", "sh"))
+                .contains("Drop and execute new binary"));
+    }
+
+    @Test
+    void hostProcessWritingBelowBinaryDirStillFires() throws Exception {
+        Rules rules = defaults();
+        rules.alerts(Events.exec(HOST, 400, 1, "/tmp/dropper", "dropper"));
+        List<String> fired = rules.fired(Events.file(HOST, 400, "dropper", FileOperation.OPEN,
+                "/bin/sh", "", O_WRONLY_CREAT, 0755, 3));
+
+        assertTrue(fired.contains("Write below binary dir"), fired.toString());
+        assertTrue(rules.fired(Events.exec(HOST, 401, 1, "/bin/sh", "sh"))
                 .contains("Drop and execute new binary"));
     }
 
