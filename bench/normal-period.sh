@@ -1,18 +1,20 @@
 #!/usr/bin/env bash
-# Normal-period check of the statistical detector: how many alerts a steady workload raises.
+# Normal-period check of the detectors: how many alerts a steady workload raises after learning.
 #
-#   bench/stats-normal.sh [-m MINUTES] [-o OUTPUT_DIR]
+#   bench/normal-period.sh [-m MINUTES] [-l LEARN_SECONDS] [-o OUTPUT_DIR]
 #
 # Starts the agent (./tarsier run --headless) with the default configuration of runtime/etc,
-# except a metrics port and a shell socket of its own. Then it starts one busybox container
-# that runs the loop of the integration test (date, cat, wget to a local httpd, sleep 0.2)
-# under an image tag of its own. After the detector's warm-up plus one minute, it counts the
-# stats alerts of that container for MINUTES (default 30) and prints a Markdown summary. The
-# agent log and the alerts stay in OUTPUT_DIR. Needs root, docker, curl and the image
-# tarsier/busybox:dev, which the integration tests build.
+# except a metrics port and a shell socket of its own, and the Isolation Forest learning
+# period when -l is given. Then it starts one busybox container that runs the loop of the
+# integration test (date, cat, wget to a local httpd, sleep 0.2) under an image tag of its
+# own. Once the statistical detector's warm-up and the Isolation Forest learning period are
+# over, plus one minute, it counts the alerts of that container by detector for MINUTES
+# (default 30) and prints a Markdown summary. The agent log and the alerts stay in
+# OUTPUT_DIR. Needs root, docker, curl and the image tarsier/busybox:dev, which the
+# integration tests build.
 #
 # On a shared machine, run it under the agent lock:
-#   flock /tmp/tarsier-agent.lock bench/stats-normal.sh -m 30
+#   flock /tmp/tarsier-agent.lock bench/normal-period.sh -m 30
 #
 # Environment:
 #   TARSIER_HOME          repository to run the agent from (default: this script's repository)
@@ -32,6 +34,7 @@ while true; do date > /tmp/normal.log; cat /tmp/normal.log > /dev/null;
 wget -q -O /dev/null http://127.0.0.1:8080/index.html; sleep 0.2; done'
 
 minutes=30
+learn_override=""
 output_dir=""
 agent_pid=""
 container_id=""
@@ -39,22 +42,23 @@ image=""
 work_dir=""
 
 log() {
-    printf 'stats-normal: %s\n' "$*" >&2
+    printf 'normal-period: %s\n' "$*" >&2
 }
 
 die() {
-    printf 'stats-normal: error: %s\n' "$*" >&2
+    printf 'normal-period: error: %s\n' "$*" >&2
     exit 1
 }
 
 usage() {
-    sed -n '2,21p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
+    sed -n '2,23p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
 }
 
 parse_args() {
-    while getopts 'm:o:h' option; do
+    while getopts 'm:l:o:h' option; do
         case "$option" in
             m) minutes=$OPTARG ;;
+            l) learn_override=$OPTARG ;;
             o) output_dir=$OPTARG ;;
             h) usage; exit 0 ;;
             *) usage; exit 2 ;;
@@ -64,7 +68,9 @@ parse_args() {
         die "invalid -m '$minutes': expected a whole number of minutes, at least 1"
     [[ "$METRICS_PORT" =~ ^[0-9]+$ ]] && (( METRICS_PORT > 0 && METRICS_PORT < 65536 )) ||
         die "invalid BENCH_METRICS_PORT '$METRICS_PORT': expected a TCP port from 1 to 65535"
-    [[ -n "$output_dir" ]] || output_dir=/tmp/stats-normal-$(date +%Y%m%d-%H%M%S)
+    [[ -z "$learn_override" || "$learn_override" =~ ^[1-9][0-9]*$ ]] ||
+        die "invalid -l '$learn_override': expected a whole number of seconds, at least 1"
+    [[ -n "$output_dir" ]] || output_dir=/tmp/normal-period-$(date +%Y%m%d-%H%M%S)
 }
 
 check_requirements() {
@@ -108,6 +114,10 @@ prepare_agent_config() {
     sed -i "s/^port *=.*/port = $METRICS_PORT/" "$work_dir/etc/org.tarsier.exporter.cfg"
     sed -i "s|^socket.path *=.*|socket.path = $work_dir/shell.sock|" \
         "$work_dir/etc/org.tarsier.console.cfg"
+    if [[ -n "$learn_override" ]]; then
+        sed -i "s/^learning.period.s *=.*/learning.period.s = $learn_override/" \
+            "$work_dir/etc/org.tarsier.detector.iforest.cfg"
+    fi
 }
 
 start_agent() {
@@ -126,18 +136,29 @@ start_agent() {
 }
 
 start_workload() {
-    image=tarsier/busybox:stats-normal-$$
+    image=tarsier/busybox:normal-period-$$
     docker tag "$BASE_IMAGE" "$image"
     container_id=$(docker run -d --rm --network none --label "$LABEL" \
-        --name "tarsier-bench-stats-$$" "$image" sh -c "$WORKLOAD")
+        --name "tarsier-bench-normal-$$" "$image" sh -c "$WORKLOAD")
 }
 
-# Prints the stats alert lines of the container after line FROM of the alerts file.
+# Prints the alert lines of the container after line FROM of the alerts file.
 container_alerts() {
     local alerts="$work_dir/data/log/alerts.jsonl"
     [[ -f "$alerts" ]] || return 0
-    tail -n +"$(( $1 + 1 ))" "$alerts" | grep -F '"detector":"stats"' |
-        grep -F "$container_id" || true
+    tail -n +"$(( $1 + 1 ))" "$alerts" | grep -F "$container_id" || true
+}
+
+# Prints the number of alerts of detector NAME in FILE.
+detector_count() {
+    grep -c -F "\"detector\":\"$1\"" "$2" || true
+}
+
+# Prints "rule xN, ..." for the alerts of detector NAME in FILE.
+leading_rules() {
+    grep -F "\"detector\":\"$1\"" "$2" | grep -o '"rule":"[^"]*"' |
+        sed 's/"rule":"//; s/"$//; s/^Anomalous //' | sort | uniq -c | sort -rn | head -n 5 |
+        awk '{ count = $1; $1 = ""; sub(/^ /, ""); printf "%s%s x%d", sep, $0, count; sep = ", " }'
 }
 
 main() {
@@ -147,10 +168,13 @@ main() {
     work_dir=$(mktemp -d)
     trap cleanup EXIT
 
-    local window_ms warmup_windows learn_seconds start_line alert_count scored
+    local window_ms warmup_windows stats_seconds iforest_seconds learn_seconds start_line
+    local detector
     window_ms=$(config_value org.tarsier.features window.ms)
     warmup_windows=$(config_value org.tarsier.detector.stats warmup.windows)
-    learn_seconds=$(( window_ms * (warmup_windows + 2) / 1000 + 60 ))
+    stats_seconds=$(( window_ms * (warmup_windows + 2) / 1000 ))
+    iforest_seconds=${learn_override:-$(config_value org.tarsier.detector.iforest learning.period.s)}
+    learn_seconds=$(( (stats_seconds > iforest_seconds ? stats_seconds : iforest_seconds) + 60 ))
 
     prepare_agent_config
     log "starting the agent; log in $output_dir/agent.log"
@@ -163,19 +187,18 @@ main() {
     log "counting alerts for $minutes min"
     sleep $(( minutes * 60 ))
     container_alerts "$start_line" >"$output_dir/alerts.jsonl"
-    alert_count=$(wc -l <"$output_dir/alerts.jsonl")
     stop_agent
-    # The detector logs its totals, for every container of the host, when it stops.
-    scored=$(grep -o '[0-9]* windows scored' "$output_dir/agent.log" | tail -n 1 | cut -d' ' -f1)
 
-    echo "| window | warm-up | period | windows scored, all containers | stats alerts |" \
-        "leading features |"
-    echo "| --- | --- | --- | --- | --- | --- |"
-    echo "| $window_ms ms | $warmup_windows windows | $minutes min | ${scored:-?} |" \
-        "$alert_count |" \
-        "$(grep -o '"rule":"Anomalous [a-z_]*"' "$output_dir/alerts.jsonl" |
-            sed 's/.*Anomalous //; s/"//' | sort | uniq -c |
-            awk '{ printf "%s%s x%d", sep, $2, $1; sep = ", " }') |"
+    echo "Workload: busybox httpd with a loop of date, cat, wget to it and sleep 0.2;" \
+        "window $window_ms ms; stats warm-up $warmup_windows windows; Isolation Forest" \
+        "learning $iforest_seconds s; counted for $minutes min after learning."
+    echo
+    echo "| detector | alerts in $minutes min | leading rules or features |"
+    echo "| --- | --- | --- |"
+    for detector in stats iforest rules; do
+        echo "| $detector | $(detector_count "$detector" "$output_dir/alerts.jsonl") |" \
+            "$(leading_rules "$detector" "$output_dir/alerts.jsonl") |"
+    done
 }
 
 main "$@"
