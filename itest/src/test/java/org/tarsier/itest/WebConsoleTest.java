@@ -281,7 +281,7 @@ public class WebConsoleTest {
         return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
     }
 
-    /** A POST with valid credentials but no session and no CSRF token. */
+    /** Sends an unload POST with valid credentials but no session and no CSRF token. */
     private int postUnloadWithoutToken(String password) throws IOException, InterruptedException {
         HttpRequest request = HttpRequest.newBuilder(
                         URI.create("http://127.0.0.1:" + port() + PAGE))

@@ -44,7 +44,8 @@ public record PasswordHash(int iterations, byte[] salt, byte[] hash) {
     public static PasswordHash parse(String text) {
         String[] parts = text.strip().split("\\$", -1);
         if (parts.length != 4 || !parts[0].equals(SCHEME)) {
-            throw new IllegalArgumentException("not of the form " + SCHEME + "$ITERATIONS$SALT$HASH");
+            throw new IllegalArgumentException(
+                    "not of the form " + SCHEME + "$ITERATIONS$SALT$HASH");
         }
         int iterations;
         byte[] salt;

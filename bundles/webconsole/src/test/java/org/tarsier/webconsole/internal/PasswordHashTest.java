@@ -53,7 +53,8 @@ class PasswordHashTest {
     void parseRejectsMalformedText() {
         String salt = "AAAAAAAAAAAAAAAAAAAAAA==";
         String hash32 = "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=";
-        for (String text : List.of("", "admin", "{sha-256}jGl25bVBBBW96Qi9Te4V37Fnqchz/Eu4qB9vKrRIqRg=",
+        for (String text : List.of("", "admin",
+                "{sha-256}jGl25bVBBBW96Qi9Te4V37Fnqchz/Eu4qB9vKrRIqRg=",
                 "pbkdf2-sha256$600000$" + salt,
                 "pbkdf2-sha1$600000$" + salt + "$" + hash32,
                 "pbkdf2-sha256$999$" + salt + "$" + hash32,
