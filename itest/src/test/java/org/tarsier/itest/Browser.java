@@ -45,6 +45,11 @@ final class Browser implements AutoCloseable {
                 .usingAnyFreePort()
                 .withTimeout(Duration.ofSeconds(60))
                 .build();
+        // Selenium finds its HTTP client with ServiceLoader, in some versions through the
+        // context class loader, which inside the framework cannot see Selenium's service files.
+        Thread thread = Thread.currentThread();
+        ClassLoader previous = thread.getContextClassLoader();
+        thread.setContextClassLoader(ChromeDriver.class.getClassLoader());
         try {
             ChromeDriver driver = new ChromeDriver(service, options);
             driver.manage().timeouts().pageLoadTimeout(Duration.ofSeconds(60));
@@ -53,6 +58,8 @@ final class Browser implements AutoCloseable {
             service.stop();
             deleteTree(profile);
             throw e;
+        } finally {
+            thread.setContextClassLoader(previous);
         }
     }
 

@@ -69,6 +69,7 @@ public class WebConsoleTest {
         // Selenium is not a set of bundles: the test's classes load it from the test JVM's
         // class path through boot delegation to the application class loader.
         return options(AgentOptions.agent(
+                bootDelegationPackage("org.openqa.selenium"),
                 bootDelegationPackage("org.openqa.selenium.*"),
                 frameworkProperty("org.osgi.framework.bundle.parent").value("app")));
     }
