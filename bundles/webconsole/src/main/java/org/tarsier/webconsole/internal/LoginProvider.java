@@ -34,7 +34,7 @@ import jakarta.servlet.http.HttpServletResponse;
  * <p>The console uses the security provider with the highest service ranking, and the runtime
  * names this provider's id in {@code felix.webconsole.security.providers}, so the console does
  * not serve any page before this provider is registered. While no password hash is configured,
- * every request gets 403 with a message that says how to set one.
+ * every request gets 403 with a message that explains how to set one.
  */
 @Component(
         service = SecurityProvider.class,
@@ -134,7 +134,8 @@ public class LoginProvider implements SecurityProvider {
 
     @Override
     public void logout(HttpServletRequest request, HttpServletResponse response) {
-        // HTTP Basic has no server-side session to end; the browser forgets on close.
+        // HTTP Basic has no server-side session to end: the browser drops the credentials when
+        // it closes.
     }
 
     private boolean accepts(LoginSettings current, String header) {
@@ -179,9 +180,9 @@ public class LoginProvider implements SecurityProvider {
         }
     }
 
-    private static int indexOf(char[] chars, char wanted) {
+    private static int indexOf(char[] chars, char target) {
         for (int i = 0; i < chars.length; i++) {
-            if (chars[i] == wanted) {
+            if (chars[i] == target) {
                 return i;
             }
         }

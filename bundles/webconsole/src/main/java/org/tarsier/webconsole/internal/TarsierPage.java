@@ -112,35 +112,35 @@ public class TarsierPage extends AbstractServlet {
             return;
         }
         String status = act(request.getParameter(PARAM_ACTION), request.getParameter(PARAM_PROBE),
-                request.getRemoteUser());
+                request.getRemoteAddr());
         session.setAttribute(STATUS_ATTRIBUTE, status);
         response.setStatus(HttpServletResponse.SC_SEE_OTHER);
         response.setHeader("Location", request.getRequestURI());
     }
 
     /** Runs the action on the named probe and returns the message shown on the next page. */
-    private String act(String action, String name, String user) {
+    private String act(String action, String name, String client) {
         Optional<Probe> probe = sortedProbes().stream()
                 .filter(candidate -> nameOf(candidate).equals(name)).findFirst();
         if (probe.isEmpty()) {
             return "Probe not found: " + name;
         }
         if (ACTION_LOAD.equals(action)) {
-            return load(probe.get(), name, user);
+            return load(probe.get(), name, client);
         }
         if (ACTION_UNLOAD.equals(action)) {
-            return unload(probe.get(), name, user);
+            return unload(probe.get(), name, client);
         }
         return "Unknown action: " + action + " (expected load or unload)";
     }
 
-    private String load(Probe probe, String name, String user) {
+    private String load(Probe probe, String name, String client) {
         if (probe.state() == ProbeState.LOADED) {
             return "Probe " + name + " is already loaded.";
         }
         try {
             probe.load();
-            logger.info("Web console: probe {} loaded by {}", name, user);
+            logger.info("Web console: probe {} loaded from {}", name, client);
             return "Probe " + name + " loaded with " + probe.programs().size() + " programs.";
         } catch (ProbeException | RuntimeException e) {
             logger.error("Web console: loading probe {} failed", name, e);
@@ -148,13 +148,13 @@ public class TarsierPage extends AbstractServlet {
         }
     }
 
-    private String unload(Probe probe, String name, String user) {
+    private String unload(Probe probe, String name, String client) {
         if (probe.state() != ProbeState.LOADED) {
             return "Probe " + name + " is not loaded (state " + probe.state() + ").";
         }
         try {
             probe.unload();
-            logger.info("Web console: probe {} unloaded by {}", name, user);
+            logger.info("Web console: probe {} unloaded from {}", name, client);
             return "Probe " + name + " unloaded.";
         } catch (RuntimeException e) {
             logger.error("Web console: unloading probe {} failed", name, e);

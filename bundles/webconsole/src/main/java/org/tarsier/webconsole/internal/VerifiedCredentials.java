@@ -15,7 +15,7 @@ import javax.crypto.spec.SecretKeySpec;
  * page do not each pay for 600,000 PBKDF2 iterations.
  *
  * <p>Only an HMAC-SHA256 of each value is kept, under a random key that lives in memory only.
- * The set holds at most 32 values and is emptied when full or when the login configuration
+ * The set contains at most 32 values and is emptied when full or when the login configuration
  * changes; a wrong password is never cached, so each guess still costs a full hash.
  */
 final class VerifiedCredentials {
