@@ -9,6 +9,8 @@ import static org.ops4j.pax.exam.CoreOptions.systemProperty;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -31,6 +33,18 @@ final class AgentOptions {
     private static final Path AGENT_JAR = Path.of(System.getProperty("tarsier.agent.jar",
             "../runtime/target/tarsier.jar"));
     private static final Path BUNDLE_DIR = Path.of("target/agent-bundles");
+    /** Framework property with the port of the HTTP service that serves the Web Console. */
+    static final String HTTP_PORT = "org.osgi.service.http.port";
+    /**
+     * Framework properties of the runtime that keep the HTTP service on 127.0.0.1 and the Web
+     * Console's built-in admin/admin login unusable; Pax Exam does not read the .bndrun.
+     */
+    private static final List<String> HTTP_PROPERTIES = List.of(
+            "org.apache.felix.http.host",
+            "org.apache.felix.http.jetty.sendServerHeader",
+            "org.slf4j.simpleLogger.defaultLogLevel",
+            "felix.webconsole.security.providers",
+            "felix.webconsole.password");
 
     private AgentOptions() {
     }
@@ -45,7 +59,13 @@ final class AgentOptions {
         options.add(systemProperty("felix.fileinstall.dir").value(configDir().toString()));
         options.add(systemProperty("org.osgi.service.log.admin.loglevel").value("INFO"));
         options.add(systemProperty("org.apache.felix.eventadmin.Timeout").value("0"));
-        for (Path jar : agentBundles()) {
+        Properties launcher = launcherProperties();
+        for (String key : HTTP_PROPERTIES) {
+            options.add(systemProperty(key).value(launcher.getProperty(key)));
+        }
+        // A free loopback port, so that a test never reaches the console of another agent.
+        options.add(systemProperty(HTTP_PORT).value(Integer.toString(freeLoopbackPort())));
+        for (Path jar : agentBundles(launcher)) {
             options.add(bundle(jar.toUri().toString()));
         }
         options.addAll(List.of(extra));
@@ -70,12 +90,29 @@ final class AgentOptions {
         }
     }
 
-    private static List<Path> agentBundles() {
+    private static int freeLoopbackPort() {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static Properties launcherProperties() {
         try (JarFile jar = new JarFile(AGENT_JAR.toFile())) {
             Properties launcher = new Properties();
             try (InputStream in = jar.getInputStream(jar.getEntry("launcher.properties"))) {
                 launcher.load(in);
             }
+            return launcher;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read the agent jar " + AGENT_JAR
+                    + "; build it with 'mvn install -pl runtime -am'", e);
+        }
+    }
+
+    private static List<Path> agentBundles(Properties launcher) {
+        try (JarFile jar = new JarFile(AGENT_JAR.toFile())) {
             Files.createDirectories(BUNDLE_DIR);
             List<Path> bundles = new ArrayList<>();
             for (String entry : launcher.getProperty("launch.bundles").split(",")) {
