@@ -158,10 +158,29 @@ public final class BundleReplacer implements ArtifactInstaller {
                     replacement.symbolicName(), replacement.bundleId(), artifact);
             return;
         }
+        File remaining = otherJarOf(replacement);
+        if (remaining != null) {
+            updateFrom(bundle, remaining.toPath());
+            logger.info("updated bundle {} ({}) from {} after {} was removed: version {}",
+                    bundle.getSymbolicName(), bundle.getBundleId(), remaining, artifact,
+                    bundle.getVersion());
+            return;
+        }
         updateFrom(bundle, replacement.savedContent());
         Files.deleteIfExists(replacement.savedContent());
         logger.info("restored bundle {} ({}) to its built-in version {} after {} was removed",
                 bundle.getSymbolicName(), bundle.getBundleId(), bundle.getVersion(), artifact);
+    }
+
+    /** Returns another dropped jar that still replaces the same bundle, or {@code null}. */
+    private File otherJarOf(Replacement replacement) {
+        for (Map.Entry<File, Replacement> entry : replacements.entrySet()) {
+            if (entry.getValue().bundleId() == replacement.bundleId()
+                    && entry.getKey().isFile()) {
+                return entry.getKey();
+            }
+        }
+        return null;
     }
 
     private void apply(Config config) {
