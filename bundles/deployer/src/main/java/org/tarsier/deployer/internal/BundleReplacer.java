@@ -40,9 +40,10 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
  * <p>FileInstall asks registered installers before its own bundle handling, so this component
  * claims a jar when an installed bundle has the jar's symbolic name, the name starts with one of
  * {@code symbolic.name.prefixes}, and the bundle was not installed from that folder. It saves the
- * bundle's content in its data area, updates the bundle from the jar (same bundle id, the jar's
- * version) and refreshes it. Replacing the jar updates the bundle again; removing it updates the
- * bundle back to the saved content. Jars of other bundles are left to FileInstall.
+ * bundle's content in its data area and updates the bundle from the jar: same bundle id, the
+ * jar's version. When other bundles are wired to the old revision, it refreshes them too.
+ * Replacing the jar updates the bundle again, and removing it updates the bundle back to the
+ * saved content. Jars of other bundles are left to FileInstall.
  */
 @Component(
         configurationPid = BundleReplacer.PID,
@@ -237,13 +238,17 @@ public final class BundleReplacer implements ArtifactInstaller {
         try (InputStream in = Files.newInputStream(jar)) {
             bundle.update(in);
         }
-        refresh(bundle);
+        // A bundle that no other bundle is wired to drops its old revision during the update;
+        // refreshing it anyway would stop and start it, and so reload a probe, a second time.
+        FrameworkWiring wiring = context.getBundle(0).adapt(FrameworkWiring.class);
+        if (wiring.getRemovalPendingBundles().contains(bundle)) {
+            refresh(wiring, bundle);
+        }
     }
 
     /** Refreshes the bundle and its dependents so that no wire to the old revision remains. */
-    private void refresh(Bundle bundle) throws InterruptedException {
+    private void refresh(FrameworkWiring wiring, Bundle bundle) throws InterruptedException {
         CountDownLatch done = new CountDownLatch(1);
-        FrameworkWiring wiring = context.getBundle(0).adapt(FrameworkWiring.class);
         wiring.refreshBundles(List.of(bundle), event -> {
             if (event.getType() == FrameworkEvent.PACKAGES_REFRESHED
                     || event.getType() == FrameworkEvent.ERROR) {
