@@ -29,6 +29,7 @@ import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.ServiceReference;
 import org.osgi.framework.Version;
+import org.osgi.service.cm.ConfigurationAdmin;
 import org.tarsier.api.Topics;
 import org.tarsier.api.alert.Alert;
 import org.tarsier.api.detector.Detector;
@@ -47,9 +48,11 @@ public class DropInDetectorTest {
     private static final String PID = "com.example.execfanout";
     private static final String NAME = "exec-fanout";
     private static final String FILE = "exec-fanout.jar";
+    private static final String JSONL_PID = "org.tarsier.output.jsonl";
+    /** The JSON-lines file that {@link AgentOptions} configures for every test. */
+    private static final Path ALERTS_JSONL = Path.of("target/itest-output/alerts.jsonl");
     private static final Path EXAMPLE_JAR = Path.of(System.getProperty("tarsier.example.jar",
             "../examples/detector-example/target/tarsier-example-detector.jar"));
-    private static final Path ALERTS_JSONL = Path.of("target/itest-output/alerts.jsonl");
     /** Eight distinct binaries, more than the maximum of three configured below. */
     private static final String FANOUT_SCRIPT = "for b in true false pwd id uname hostname"
             + " date whoami; do /bin/$b > /dev/null; done; true";
@@ -76,6 +79,9 @@ public class DropInDetectorTest {
         Services.configure(context, PID, Map.of("binaries.max", 3, "window.seconds", 60,
                 "alert.interval.seconds", 0));
         Services.awaitState(Services.probe(context, "process"), ProbeState.LOADED, 30_000);
+        // FileInstall may apply the test configuration folder after the agent's outputs start,
+        // and until then alerts go to the default JSON-lines path.
+        awaitFileConfiguration(JSONL_PID);
         deploy = DeployFolder.create(context);
     }
 
@@ -179,6 +185,24 @@ public class DropInDetectorTest {
         return deploy.awaitBundle(SYMBOLIC_NAME,
                 bundle -> bundle != null && bundle.getState() == Bundle.ACTIVE, "active",
                 DEPLOY_TIMEOUT_MS);
+    }
+
+    private void awaitFileConfiguration(String pid) throws Exception {
+        ConfigurationAdmin admin = Services.await(context, ConfigurationAdmin.class, "", 10_000);
+        long deadline = System.currentTimeMillis() + DEPLOY_TIMEOUT_MS;
+        while (true) {
+            org.osgi.service.cm.Configuration[] found =
+                    admin.listConfigurations("(service.pid=" + pid + ")");
+            if (found != null && found[0].getProperties() != null
+                    && found[0].getProperties().get("felix.fileinstall.filename") != null) {
+                return;
+            }
+            if (System.currentTimeMillis() > deadline) {
+                throw new AssertionError("FileInstall did not apply " + pid + ".cfg within "
+                        + DEPLOY_TIMEOUT_MS + " ms");
+            }
+            Thread.sleep(100);
+        }
     }
 
     private static boolean awaitJsonl(String containerId) throws Exception {
