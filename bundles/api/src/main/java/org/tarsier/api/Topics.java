@@ -14,11 +14,16 @@ public final class Topics {
     /** Prefix of every alert topic; a detector posts on {@code ALERT_PREFIX + detectorName}. */
     public static final String ALERT_PREFIX = "org/tarsier/alert/";
 
+    /** Topic of {@link org.tarsier.api.event.ExecEvent}s from the process probe. */
     public static final String PROCESS_EXEC = EVENT_PREFIX + "process/EXEC";
+    /** Topic of {@link org.tarsier.api.event.ForkEvent}s from the process probe. */
     public static final String PROCESS_FORK = EVENT_PREFIX + "process/FORK";
+    /** Topic of {@link org.tarsier.api.event.ExitEvent}s from the process probe. */
     public static final String PROCESS_EXIT = EVENT_PREFIX + "process/EXIT";
 
+    /** Topic of the syscall probe's per-window {@link org.tarsier.api.event.SyscallCountEvent}s. */
     public static final String SYSCALL_COUNTS = EVENT_PREFIX + "syscall/COUNTS";
+    /** Topic of the syscall probe's per-call {@link org.tarsier.api.event.SyscallEvent}s. */
     public static final String SYSCALL_SYSCALL = EVENT_PREFIX + "syscall/SYSCALL";
 
     /** Prefix of the file probe's topics; the last token is a {@code FileOperation} name. */

@@ -33,6 +33,11 @@ public record Alert(
         Map<String, Object> evidence,
         ContainerInfo container) {
 
+    /**
+     * Creates an alert; {@code null} message, fields, tags and evidence become empty values.
+     *
+     * @throws NullPointerException if id, time, detector, rule, priority or container is null
+     */
     public Alert {
         Objects.requireNonNull(id, "id");
         Objects.requireNonNull(time, "time");

@@ -4,13 +4,21 @@ import java.util.Locale;
 
 /** Alert priority on Falco's scale, most severe first. */
 public enum Priority {
+    /** The system is unusable. */
     EMERGENCY,
+    /** Action must be taken immediately. */
     ALERT,
+    /** Critical condition. */
     CRITICAL,
+    /** Error condition. */
     ERROR,
+    /** Warning condition. */
     WARNING,
+    /** Normal but significant condition. */
     NOTICE,
+    /** Informational message; {@code INFO} in rules files. */
     INFORMATIONAL,
+    /** Debugging message. */
     DEBUG;
 
     /** Returns the name as Falco writes it, for example {@code Warning}. */

@@ -38,6 +38,12 @@ public record ContainerInfo(
     public static final ContainerInfo HOST_INFO =
             new ContainerInfo(HOST, HOST, HOST, "", Map.of(), "", "", "");
 
+    /**
+     * Creates a container identity; {@code null} name, image, labels and pod fields become empty
+     * values.
+     *
+     * @throws NullPointerException if runtime or id is null
+     */
     public ContainerInfo {
         Objects.requireNonNull(runtime, "runtime");
         Objects.requireNonNull(id, "id");

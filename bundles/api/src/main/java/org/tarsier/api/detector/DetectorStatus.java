@@ -23,6 +23,7 @@ public record DetectorStatus(
         Instant lastReload,
         Map<String, Double> gauges) {
 
+    /** Creates a status; a {@code null} last error or gauge map becomes an empty value. */
     public DetectorStatus {
         lastError = Objects.requireNonNullElse(lastError, "");
         gauges = gauges == null ? Map.of() : Map.copyOf(gauges);

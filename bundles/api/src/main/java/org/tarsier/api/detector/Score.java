@@ -24,6 +24,11 @@ public record Score(
         double score,
         double threshold) {
 
+    /**
+     * Creates a score.
+     *
+     * @throws NullPointerException if detector, model, container or windowEnd is null
+     */
     public Score {
         Objects.requireNonNull(detector, "detector");
         Objects.requireNonNull(model, "model");

@@ -25,8 +25,10 @@ public record ExecEvent(
         String cgroupPath)
         implements Event {
 
+    /** Event kind, the last token of the topic of exec events. */
     public static final String KIND = "EXEC";
 
+    /** Creates the event with unmodifiable copies of its collections. */
     public ExecEvent {
         argv = List.copyOf(argv);
     }

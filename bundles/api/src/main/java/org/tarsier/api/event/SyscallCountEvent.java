@@ -26,8 +26,10 @@ public record SyscallCountEvent(
         long total)
         implements Event {
 
+    /** Event kind, the last token of the topic of syscall count events. */
     public static final String KIND = "COUNTS";
 
+    /** Creates the event with unmodifiable copies of its collections. */
     public SyscallCountEvent {
         counts = Map.copyOf(counts);
     }

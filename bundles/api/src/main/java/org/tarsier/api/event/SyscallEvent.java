@@ -30,8 +30,10 @@ public record SyscallEvent(
         String error)
         implements Event {
 
+    /** Event kind, the last token of the topic of syscall events. */
     public static final String KIND = "SYSCALL";
 
+    /** Creates the event with unmodifiable copies of its collections. */
     public SyscallEvent {
         args = List.copyOf(args);
         arguments = Map.copyOf(arguments);

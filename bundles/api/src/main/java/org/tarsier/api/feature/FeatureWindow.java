@@ -23,6 +23,11 @@ import org.tarsier.api.container.ContainerInfo;
 public record FeatureWindow(
         ContainerInfo container, Instant start, Instant end, List<String> names, double[] values) {
 
+    /**
+     * Creates a window with copies of the names and values.
+     *
+     * @throws IllegalArgumentException if names and values differ in length
+     */
     public FeatureWindow {
         Objects.requireNonNull(container, "container");
         Objects.requireNonNull(start, "start");
@@ -35,6 +40,7 @@ public record FeatureWindow(
         }
     }
 
+    /** Returns a copy of the feature values in vector order. */
     @Override
     public double[] values() {
         return values.clone();
