@@ -1,0 +1,86 @@
+#!/usr/bin/env bash
+# Builds the container image tarsier/agent:VERSION from an agent jar that is already built:
+# a jlink'ed Java runtime with the modules jdeps finds in the agent's bundles, the agent jar and
+# its default configuration, on a base imported from this host's files (build-base.sh).
+#
+#   deploy/image/build-image.sh [--jar FILE] [--etc DIR] [--version VERSION] [--tag IMAGE]
+#
+# Defaults: runtime/target/tarsier.jar, runtime/etc, the version in the root pom.xml, and
+# tarsier/agent:VERSION. Prints the image name and its size on standard output.
+set -euo pipefail
+
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+home=$(cd "$here/../.." && pwd)
+jar=$home/runtime/target/tarsier.jar
+etc=$home/runtime/etc
+version=
+tag=
+
+# Modules the bundles import through their OSGi manifests rather than by class reference, so
+# jdeps does not always see them: the XML parser (Felix SCR), JMX (exporter, detectors), the
+# JDK's HTTP server (exporter), com.sun.management (process meters) and sun.misc (Gson).
+extra_modules=java.xml,java.management,jdk.management,jdk.httpserver,jdk.unsupported
+
+log() {
+    printf 'build-image: %s\n' "$*" >&2
+}
+
+die() {
+    printf 'build-image: error: %s\n' "$*" >&2
+    exit 1
+}
+
+while (( $# )); do
+    case "$1" in
+        --jar) jar=${2:?--jar needs a file}; shift ;;
+        --etc) etc=${2:?--etc needs a folder}; shift ;;
+        --version) version=${2:?--version needs a value}; shift ;;
+        --tag) tag=${2:?--tag needs an image name}; shift ;;
+        *) die "unknown option: $1 (options: --jar FILE --etc DIR --version V --tag IMAGE)" ;;
+    esac
+    shift
+done
+
+[[ -n ${JAVA_HOME:-} && -x $JAVA_HOME/bin/jlink ]] ||
+    die "JAVA_HOME must point to a JDK 25 with jlink and jdeps (now: '${JAVA_HOME:-}')"
+[[ -f $jar ]] || die "agent jar $jar not found; build it with './tarsier build'"
+[[ -d $etc ]] || die "configuration folder $etc not found"
+libbpf=$(ldconfig -p | sed -n 's/.*libbpf\.so\.1 (libc6,x86-64) => //p' | head -n 1)
+[[ -n $libbpf ]] || die "libbpf.so.1 not found by ldconfig; install the Debian package libbpf1"
+docker info >/dev/null 2>&1 || die "the Docker engine does not answer ('docker info' failed)"
+if [[ -z $version ]]; then
+    version=$(sed -n 's|^  <version>\(.*\)</version>|\1|p' "$home/pom.xml" | head -n 1)
+fi
+[[ -n $version ]] || die "no version given and none found in $home/pom.xml"
+tag=${tag:-tarsier/agent:$version}
+base=tarsier/agent-base:$version
+
+started=$(date +%s)
+staging=$here/build
+rm -rf "$staging"
+mkdir -p "$staging/jars"
+
+# jdeps reads the bundles embedded in the exported jar, not the launcher jar around them.
+(cd "$staging/jars" && "$JAVA_HOME/bin/jar" xf "$jar" jar)
+modules=$("$JAVA_HOME/bin/jdeps" --ignore-missing-deps --multi-release 25 \
+    --print-module-deps "$staging"/jars/jar/*.jar 2>/dev/null | tail -n 1)
+[[ $modules =~ ^[a-z.,]+$ ]] || die "jdeps printed no module list for $jar: '$modules'"
+modules=$(tr ',' '\n' <<<"$modules,$extra_modules" | sort -u | paste -sd ,)
+log "jlink modules: $modules"
+"$JAVA_HOME/bin/jlink" --add-modules "$modules" --strip-debug --no-man-pages \
+    --no-header-files --compress=zip-6 --output "$staging/jre"
+# The agent runs headless; these libraries serve only a display and would pull X11 into the image.
+rm -f "$staging"/jre/lib/{libawt_xawt.so,libjawt.so,libsplashscreen.so}
+rm -rf "$staging/jars"
+
+cp "$jar" "$staging/tarsier.jar"
+cp -r "$etc" "$staging/etc"
+
+"$here/build-base.sh" "$base" "$staging/jre" "$libbpf"
+docker build --quiet --build-arg "BASE=$base" --label "org.tarsier.image=agent" \
+    --tag "$tag" "$here" >/dev/null || die "docker build of $tag failed"
+rm -rf "$staging"
+
+size=$(docker image inspect --format '{{.Size}}' "$tag")
+log "built $tag in $(( $(date +%s) - started )) s"
+printf '%s %s MB\n' "$tag" "$(( size / 1000000 ))"
