@@ -21,8 +21,9 @@ shift 2
 [[ -x $runtime/bin/java ]] || die "$runtime/bin/java not found; pass a Java runtime folder"
 [[ -x /bin/busybox ]] && /bin/busybox --list >/dev/null 2>&1 ||
     die "/bin/busybox is missing; install the Debian package busybox-static"
-file /bin/busybox 2>/dev/null | grep -q 'statically linked' ||
-    die "/bin/busybox is not statically linked; install busybox-static, not busybox"
+if ldd /bin/busybox >/dev/null 2>&1; then
+    die "/bin/busybox is dynamically linked; install busybox-static, not busybox"
+fi
 
 rootfs=$(mktemp -d /tmp/tarsier-base.XXXXXX)
 trap 'rm -rf "$rootfs"' EXIT

@@ -55,10 +55,28 @@ fi
 tag=${tag:-tarsier/agent:$version}
 base=tarsier/agent-base:$version
 
+# Returns the id of an image built by these scripts, or nothing.
+own_image_id() {
+    docker image inspect --format '{{index .Config.Labels "org.tarsier.image"}} {{.Id}}' "$1" \
+        2>/dev/null | sed -n 's/^\(agent\|base\) //p'
+}
+
+# Removes an image a rebuild replaced, so that rebuilds leave no untagged images behind.
+remove_replaced() {
+    local old=$1 tag=$2
+    [[ -n $old && $old != "$(own_image_id "$tag")" ]] || return 0
+    # Removing the replaced agent image can take the replaced base with it.
+    docker image inspect "$old" >/dev/null 2>&1 || return 0
+    docker image rm "$old" >/dev/null 2>&1 || log "could not remove the replaced image $old"
+}
+
 started=$(date +%s)
+old_base=$(own_image_id "$base")
+old_agent=$(own_image_id "$tag")
 staging=$here/build
+rootfs=$staging/rootfs
 rm -rf "$staging"
-mkdir -p "$staging/jars"
+mkdir -p "$staging/jars" "$rootfs/opt/tarsier/bin" "$rootfs/etc"
 
 # jdeps reads the bundles embedded in the exported jar, not the launcher jar around them.
 (cd "$staging/jars" && "$JAVA_HOME/bin/jar" xf "$jar" jar)
@@ -68,18 +86,22 @@ modules=$("$JAVA_HOME/bin/jdeps" --ignore-missing-deps --multi-release 25 \
 modules=$(tr ',' '\n' <<<"$modules,$extra_modules" | sort -u | paste -sd ,)
 log "jlink modules: $modules"
 "$JAVA_HOME/bin/jlink" --add-modules "$modules" --strip-debug --no-man-pages \
-    --no-header-files --compress=zip-6 --output "$staging/jre"
+    --no-header-files --compress=zip-6 --output "$rootfs/opt/tarsier/jre"
 # The agent runs headless; these libraries serve only a display and would pull X11 into the image.
-rm -f "$staging"/jre/lib/{libawt_xawt.so,libjawt.so,libsplashscreen.so}
+rm -f "$rootfs"/opt/tarsier/jre/lib/{libawt_xawt.so,libjawt.so,libsplashscreen.so}
 rm -rf "$staging/jars"
 
-cp "$jar" "$staging/tarsier.jar"
-cp -r "$etc" "$staging/etc"
+# One folder copied by one COPY: the vfs storage driver stores every layer as a full copy.
+cp "$jar" "$rootfs/opt/tarsier/tarsier.jar"
+cp "$here/agent.sh" "$rootfs/opt/tarsier/bin/agent"
+cp -r "$etc" "$rootfs/etc/tarsier"
 
-"$here/build-base.sh" "$base" "$staging/jre" "$libbpf"
+"$here/build-base.sh" "$base" "$rootfs/opt/tarsier/jre" "$libbpf"
 docker build --quiet --build-arg "BASE=$base" --label "org.tarsier.image=agent" \
     --tag "$tag" "$here" >/dev/null || die "docker build of $tag failed"
 rm -rf "$staging"
+remove_replaced "$old_agent" "$tag"
+remove_replaced "$old_base" "$base"
 
 size=$(docker image inspect --format '{{.Size}}' "$tag")
 log "built $tag in $(( $(date +%s) - started )) s"

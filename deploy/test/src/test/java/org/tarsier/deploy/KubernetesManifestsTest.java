@@ -243,6 +243,24 @@ class KubernetesManifestsTest {
     }
 
     @Test
+    void fieldsMatchKubernetesModels() throws Exception {
+        List<String> command = new ArrayList<>(List.of("/usr/bin/python3",
+                Deployment.home().resolve("deploy/test/src/test/python/check_fields.py")
+                        .toString()));
+        try (Stream<Path> walk = Files.walk(kubernetes)) {
+            walk.filter(path -> path.toString().endsWith(".yaml")).sorted()
+                    .forEach(path -> command.add(path.toString()));
+        }
+        Command.Result result = Command.run(command, 120);
+        assertEquals("", result.stderr(), "check_fields.py error output (is the Debian package"
+                + " python3-kubernetes installed?)");
+        assertEquals(0, result.exitCode(), "fields the Kubernetes API does not have:\n"
+                + result.stdout());
+        assertTrue(result.stdout().contains("DaemonSet/tarsier: ok"),
+                "the DaemonSet was not checked:\n" + result.stdout());
+    }
+
+    @Test
     void prometheusRuleWrapsAlertingRules() throws IOException {
         Map<String, Object> rules = map(yaml().load(Files.readString(Deployment.home()
                 .resolve("deploy/prometheus/tarsier-rules.yml"))), "tarsier-rules.yml");
