@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# Builds the agent's base image from this host's files and imports it with `docker import`:
-# busybox-static as /bin/sh and the usual tools, plus the shared libraries (found with ldd) that
-# the Java runtime's executables and libraries and the extra ELF files load. Libraries inside
-# RUNTIME-DIR are left out: the Dockerfile adds the runtime itself. No registry is needed.
+# Builds the agent's base image from this host's files and imports it with `docker import`,
+# so no registry is needed. The image holds busybox-static as /bin/sh and the usual tools.
+# It also holds the shared libraries, found with ldd, that the Java runtime's executables and
+# libraries and the extra ELF files load. Libraries inside RUNTIME-DIR are left out because
+# the Dockerfile adds the runtime itself.
 #
 #   deploy/image/build-base.sh TAG RUNTIME-DIR [ELF-FILE...]
 #

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Builds the container image tarsier/agent:VERSION from an agent jar that is already built:
-# a jlink'ed Java runtime with the modules jdeps finds in the agent's bundles, the agent jar and
-# its default configuration, on a base imported from this host's files (build-base.sh).
+# Builds the container image tarsier/agent:VERSION from an agent jar that is already built.
+# The image holds a jlink'ed Java runtime with the modules jdeps finds in the agent's bundles,
+# the agent jar and its default configuration. Its base is imported from this host's files
+# by build-base.sh.
 #
 #   deploy/image/build-image.sh [--jar FILE] [--etc DIR] [--version VERSION] [--tag IMAGE]
 #
@@ -47,7 +48,7 @@ done
 [[ -d $etc ]] || die "configuration folder $etc not found"
 libbpf=$(ldconfig -p | sed -n 's/.*libbpf\.so\.1 (libc6,x86-64) => //p' | head -n 1)
 [[ -n $libbpf ]] || die "libbpf.so.1 not found by ldconfig; install the Debian package libbpf1"
-docker info >/dev/null 2>&1 || die "the Docker engine does not answer ('docker info' failed)"
+docker info >/dev/null 2>&1 || die "the Docker engine is not reachable ('docker info' failed)"
 if [[ -z $version ]]; then
     version=$(sed -n 's|^  <version>\(.*\)</version>|\1|p' "$home/pom.xml" | head -n 1)
 fi
@@ -87,7 +88,7 @@ modules=$(tr ',' '\n' <<<"$modules,$extra_modules" | sort -u | paste -sd ,)
 log "jlink modules: $modules"
 "$JAVA_HOME/bin/jlink" --add-modules "$modules" --strip-debug --no-man-pages \
     --no-header-files --compress=zip-6 --output "$rootfs/opt/tarsier/jre"
-# The agent runs headless; these libraries serve only a display and would pull X11 into the image.
+# The agent runs headless. These libraries serve only a display and need X11 libraries.
 rm -f "$rootfs"/opt/tarsier/jre/lib/{libawt_xawt.so,libjawt.so,libsplashscreen.so}
 rm -rf "$staging/jars"
 

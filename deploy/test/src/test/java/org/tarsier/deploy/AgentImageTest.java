@@ -148,7 +148,8 @@ class AgentImageTest {
                 "--name", agentName, "--label", LABEL,
                 "--pid", "host", "--network", "host",
                 "--security-opt", "seccomp=unconfined",
-                "--cap-drop", "ALL"));
+                "--cap-drop", "ALL",
+                "--env", "JAVA_OPTS=" + Deployment.JAVA_OPTS));
         for (String capability : Deployment.CAPABILITIES) {
             command.addAll(List.of("--cap-add", capability));
         }

@@ -4,9 +4,9 @@ import java.nio.file.Path;
 import java.util.List;
 
 /**
- * What a deployment of the agent needs from the host: the capabilities and host paths that the
- * DaemonSet grants and that the image test grants to the agent container. The manifest test
- * checks the DaemonSet against these lists, and the image test runs the agent with them.
+ * Settings the DaemonSet gives the agent container: capabilities, host paths and JVM options.
+ * The manifest test checks the DaemonSet against them, and the image test runs the agent with
+ * them.
  */
 final class Deployment {
 
@@ -17,6 +17,9 @@ final class Deployment {
     /** Host paths the agent reads, mounted at the same path in the container. */
     static final List<String> HOST_PATHS = List.of(
             "/sys/kernel/btf", "/sys/kernel/tracing", "/sys/fs/cgroup");
+
+    /** JVM options of the DaemonSet's agent container, set through JAVA_OPTS. */
+    static final String JAVA_OPTS = "-Xmx256m -XX:+ExitOnOutOfMemoryError";
 
     /** Folder of the agent's configuration files in the image. */
     static final String CONFIG_DIR = "/etc/tarsier";

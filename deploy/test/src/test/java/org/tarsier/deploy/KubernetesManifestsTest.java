@@ -142,6 +142,19 @@ class KubernetesManifestsTest {
     }
 
     @Test
+    void javaOptionsMatchImageTest() {
+        Map<String, Object> javaOpts = null;
+        for (Object variable : list(container().get("env"))) {
+            Map<String, Object> entry = map(variable, "env entry");
+            if ("JAVA_OPTS".equals(entry.get("name"))) {
+                javaOpts = entry;
+            }
+        }
+        assertNotNull(javaOpts, "the agent container sets no JAVA_OPTS");
+        assertEquals(Deployment.JAVA_OPTS, javaOpts.get("value"), "JAVA_OPTS");
+    }
+
+    @Test
     void everyPathTheAgentReadsIsMounted() throws IOException {
         Map<String, String> hostPaths = new TreeMap<>();
         Map<String, Map<String, Object>> volumes = new TreeMap<>();
