@@ -77,6 +77,10 @@ done
 for library in $(printf '%s\n' "${libraries[@]}" | sort -u); do
     [[ $(realpath "$library") == "$runtime"/* ]] || copy_library "$library"
 done
+# The extra ELF files are libraries the agent opens with dlopen, such as libbpf.so.1.
+for elf in "$@"; do
+    copy_library "$elf"
+done
 # The dynamic loader is named by its absolute path in every executable.
 copy_library /lib64/ld-linux-x86-64.so.2
 
