@@ -167,10 +167,11 @@ class AgentImageTest {
     }
 
     /**
-     * Returns the DaemonSet's capabilities that this host can grant a container. Docker 20.10
-     * as Debian 12 packages it rejects BPF and PERFMON as unknown, and the kernel grants what
-     * they allow to CAP_SYS_ADMIN as well. runc fails to apply a capability that the engine's
-     * own bounding set lacks, as SYS_RESOURCE in some sandboxed virtual machines.
+     * Returns the DaemonSet's capabilities that this host can grant a container, with
+     * SYS_ADMIN in place of BPF and PERFMON when the engine does not know them, as
+     * docs/deployment.md tells operators to do. Docker 20.10 as Debian 12 packages it rejects
+     * them as unknown. runc fails to apply a capability that the engine's own bounding set
+     * lacks, as SYS_RESOURCE in some sandboxed virtual machines; such a one is left out.
      */
     private static List<String> capabilitiesDockerAccepts()
             throws IOException, InterruptedException {
@@ -191,8 +192,9 @@ class AgentImageTest {
                         + " failed: " + result.stderr());
             }
         }
-        assertTrue(accepted.contains("BPF") || accepted.contains("SYS_ADMIN"),
-                "Docker accepts neither BPF nor SYS_ADMIN: " + accepted);
+        if (!accepted.contains("BPF") || !accepted.contains("PERFMON")) {
+            accepted.add(Deployment.BPF_FALLBACK);
+        }
         return accepted;
     }
 

@@ -11,8 +11,14 @@ import java.util.List;
 final class Deployment {
 
     /** Capabilities the agent container keeps, in Docker's and Kubernetes' spelling. */
-    static final List<String> CAPABILITIES = List.of(
-            "BPF", "PERFMON", "SYS_RESOURCE", "SYS_ADMIN", "SYS_PTRACE", "DAC_READ_SEARCH");
+    static final List<String> CAPABILITIES = List.of("BPF", "PERFMON", "SYS_PTRACE",
+            "SYS_RESOURCE");
+
+    /**
+     * Capability that stands in for BPF and PERFMON where the container runtime does not know
+     * them: the kernel allows what they allow to CAP_SYS_ADMIN too.
+     */
+    static final String BPF_FALLBACK = "SYS_ADMIN";
 
     /** Host paths the agent reads, mounted at the same path in the container. */
     static final List<String> HOST_PATHS = List.of(
