@@ -5,9 +5,9 @@
 #
 #   deploy/kubernetes/generate.sh
 #
-# In the pod, two defaults differ from runtime/etc (set in OVERRIDES below): the metrics
-# endpoint listens on the pod's address so that Prometheus reaches it through the Service, and
-# the Docker socket is read from the host's /run, mounted at /host/run.
+# In the pod, two defaults differ from runtime/etc, as OVERRIDES below sets them. The metrics
+# endpoint listens on the pod's address so that Prometheus reaches it through the Service.
+# The Docker socket is read from the host's /run, mounted at /host/run.
 set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)

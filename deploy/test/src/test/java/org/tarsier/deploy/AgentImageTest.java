@@ -169,7 +169,7 @@ class AgentImageTest {
     /**
      * Returns the DaemonSet's capabilities that this host can grant a container, with
      * SYS_ADMIN in place of BPF and PERFMON when the engine does not know them, as
-     * docs/deployment.md tells operators to do. Docker 20.10 as Debian 12 packages it rejects
+     * docs/deployment.md instructs operators. Docker 20.10 as Debian 12 packages it rejects
      * them as unknown. runc fails to apply a capability that the engine's own bounding set
      * lacks, as SYS_RESOURCE in some sandboxed virtual machines; such a one is left out.
      */

@@ -15,8 +15,8 @@ final class Deployment {
             "SYS_RESOURCE");
 
     /**
-     * Capability that stands in for BPF and PERFMON where the container runtime does not know
-     * them: the kernel allows what they allow to CAP_SYS_ADMIN too.
+     * Capability that replaces BPF and PERFMON where the container runtime does not know them,
+     * because the kernel allows what they allow to CAP_SYS_ADMIN too.
      */
     static final String BPF_FALLBACK = "SYS_ADMIN";
 
