@@ -152,7 +152,11 @@ class AgentImageTest {
                 "--pid", "host", "--network", "host",
                 "--security-opt", "seccomp=unconfined",
                 "--cap-drop", "ALL",
-                "--env", "JAVA_OPTS=" + Deployment.JAVA_OPTS));
+                "--env", "JAVA_OPTS=" + Deployment.JAVA_OPTS,
+                // The DaemonSet's root file system is read-only with these folders writable.
+                "--read-only",
+                "--tmpfs", "/tmp", "--tmpfs", "/run/tarsier", "--tmpfs", "/opt/tarsier/deploy",
+                "--tmpfs", Deployment.DATA_DIR));
         for (String capability : capabilities) {
             command.addAll(List.of("--cap-add", capability));
         }
