@@ -50,6 +50,23 @@ enum operand_kind {
 /* PATH_MAX_SIZE is a power of two minus one, so it also serves as a mask. */
 #define PATH_SIZE_MASK PATH_MAX_SIZE
 
+/*
+ * Index mask of work->buf for the sensitive-read compares. They read below
+ * PATH_BASE_END + 1 + 3 * PREFIX_SIZE, so the mask bounds the index without changing it.
+ */
+#define WORK_INDEX_MASK 8191
+
+/* Outcome bits of an operand: it passes the prefix filters, it is in the sensitive-read list. */
+#define OPERAND_SELECTED 1
+#define OPERAND_SENSITIVE 2
+
+/* How an operand is checked against the sensitive-read list. */
+enum sensitive_check {
+	SENSITIVE_SKIP = 0,
+	SENSITIVE_STRICT = 1,		/* a path the kernel cannot compare does not match */
+	SENSITIVE_LENIENT = 2,		/* a path the kernel cannot compare matches */
+};
+
 /* Arguments of a syscall in progress, from its enter to its exit tracepoint. */
 struct pending {
 	__u64 syscall_nr;
@@ -65,6 +82,7 @@ struct pending {
 	__s32 owner_uid;
 	__s32 owner_gid;
 	__u32 in_container;
+	__u32 read_only;		/* a read-only open that only a sensitive path lets pass */
 };
 
 /*
@@ -116,6 +134,13 @@ struct {
 	__type(key, __u32);
 	__type(value, struct path_prefix);
 } file_excludes SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, PREFIX_COUNT_LIMIT);
+	__type(key, __u32);
+	__type(value, struct path_prefix);
+} file_sensitive SEC(".maps");
 
 /* An LRU map, so that entries of threads that never returned are evicted rather than leaked. */
 struct {
@@ -195,9 +220,13 @@ static __always_inline int remember(struct trace_event_raw_sys_enter *ctx, struc
 	config = task_filter(&op->in_container);
 	if (!config)
 		return 0;
+	/* a read-only open waits for its paths only if one may be in the sensitive-read list */
 	if (op->operation == FILE_OP_OPEN && config->write_opens_only &&
-	    !(op->flags & OPEN_WRITE_FLAGS))
-		return 0;
+	    !(op->flags & OPEN_WRITE_FLAGS)) {
+		if (config->sensitive_count == 0)
+			return 0;
+		op->read_only = 1;
+	}
 	op->syscall_nr = ctx->id;
 	bpf_map_update_elem(&file_pending, &tid, op, BPF_ANY);
 	return 0;
@@ -752,6 +781,94 @@ static __always_inline bool any_prefix_matches(__u32 list, __u32 count)
 }
 
 /*
+ * Returns whether count bytes of prefix, from offset from, equal the work area's bytes from
+ * offset at. Compares byte by byte, so it stops at the first difference, which comes early for
+ * most paths.
+ */
+static __always_inline bool prefix_bytes_equal(struct path_work *work, struct path_prefix *prefix,
+					       __u32 at, __u32 from, __u32 count)
+{
+	__u32 i;
+
+	for (i = 0; i < PREFIX_SIZE; i++) {
+		if (i >= count)
+			return true;
+		if (work->buf[(at + i) & WORK_INDEX_MASK] !=
+		    prefix->bytes[(from + i) & (PREFIX_SIZE - 1)])
+			return false;
+	}
+	return true;
+}
+
+/*
+ * Returns 1 if entry number index of the sensitive-read list matches the path in the work area.
+ * The bytes before a '*' are compared as they are, the '*' takes the rest of that component,
+ * and the bytes after it must end a component. A global function, so the verifier checks it
+ * once.
+ */
+__noinline int sensitive_matches(__u32 index)
+{
+	struct path_work *work = work_area();
+	struct path_prefix *prefix = bpf_map_lookup_elem(&file_sensitive, &index);
+	__u32 length, star, head, at, i;
+	char next;
+
+	if (!work || !prefix)
+		return 0;
+	length = prefix->length;
+	star = prefix->star;
+	at = work->position;
+	if (length == 0 || length >= PREFIX_SIZE || star > length || at > PATH_BASE_END + 1)
+		return 0;
+	head = star ? star : length;
+	if (!prefix_bytes_equal(work, prefix, at, 0, head))
+		return 0;
+	at += head;
+	if (star) {
+		for (i = 0; i < PATH_COMPONENT_LIMIT; i++) {
+			next = work->buf[at & WORK_INDEX_MASK];
+			if (next == '/' || next == 0)
+				break;
+			at++;
+		}
+		if (star == length)
+			return 1;
+		if (!prefix_bytes_equal(work, prefix, at, star, length - star))
+			return 0;
+		at += length - star;
+	}
+	if (prefix->bytes[(length - 1) & (PREFIX_SIZE - 1)] == '/')
+		return 1;
+	next = work->buf[at & WORK_INDEX_MASK];
+	return next == '/' || next == 0;
+}
+
+/*
+ * Returns 1 if the path in the work area matches the sensitive-read list. A path that the
+ * kernel cannot compare (cut, relative to an unknown base, or in need of normalising) returns
+ * undecided instead. A global function, so the verifier checks it once.
+ */
+__noinline int operand_sensitive(int bits, int undecided)
+{
+	struct path_work *work = work_area();
+	struct file_config *config;
+	__u32 zero = 0, i;
+
+	config = bpf_map_lookup_elem(&file_config, &zero);
+	if (!work || !config)
+		return 1;
+	if ((bits & (FILE_PATH_UNRESOLVED | FILE_PATH_TRUNCATED)) || !path_is_plain(work))
+		return undecided;
+	for (i = 0; i < PREFIX_COUNT_LIMIT; i++) {
+		if (i >= config->sensitive_count)
+			break;
+		if (sensitive_matches(i))
+			return 1;
+	}
+	return 0;
+}
+
+/*
  * Returns 1 if the path in the work area passes the prefix filters. A path that would need
  * normalising passes, and so does a path whose base is unknown or whose outer components are
  * missing. User space applies the filters again after normalising.
@@ -807,22 +924,76 @@ __noinline int store_operand(__u32 offset, __u32 truncated_bit)
 }
 
 /*
- * Builds one operand and stores it at offset in the record's data. Returns whether it passes
- * the prefix filters, and sets its size and its bits of record_flags.
+ * Applies the filters to the operand built in the work area and stores it at offset in the
+ * record's data. Returns OPERAND_* bits, and sets its size and its bits of record_flags.
  */
-static __always_inline bool add_operand(struct file_record *record, __u32 kind, __s32 fd,
-					__u64 user, __u32 offset, __u32 *size,
-					__u32 truncated_bit, __u32 unresolved_bit)
+static __always_inline int finish_operand(struct file_record *record, int bits, __u32 offset,
+					  __u32 *size, __u32 truncated_bit, __u32 unresolved_bit,
+					  int sensitive_check)
 {
-	int bits = build_operand(kind, fd, user);
-	int selected = operand_selected(bits);
+	int outcome = operand_selected(bits) ? OPERAND_SELECTED : 0;
 
+	if (sensitive_check != SENSITIVE_SKIP &&
+	    operand_sensitive(bits, sensitive_check == SENSITIVE_LENIENT))
+		outcome |= OPERAND_SENSITIVE;
 	if (bits & FILE_PATH_TRUNCATED)
 		record->record_flags |= truncated_bit;
 	if (bits & FILE_PATH_UNRESOLVED)
 		record->record_flags |= unresolved_bit;
 	*size = store_operand(offset, truncated_bit);
-	return selected;
+	return outcome;
+}
+
+/*
+ * Stores the operands as the syscall named them, path first and then target. Returns the
+ * OPERAND_* bits of either operand.
+ */
+static __always_inline int add_operands(struct file_record *record, struct pending *op)
+{
+	__u32 path_size = 0, target_size = 0;
+	int outcome, bits;
+
+	bits = build_operand(op->path_kind, op->path_fd, op->path);
+	outcome = finish_operand(record, bits, 0, &path_size, FILE_PATH_TRUNCATED,
+				 FILE_PATH_UNRESOLVED,
+				 op->read_only ? SENSITIVE_LENIENT : SENSITIVE_SKIP);
+	if (op->target_kind != OPERAND_NONE) {
+		bits = build_operand(op->target_kind, op->target_fd, op->target);
+		outcome |= finish_operand(record, bits, path_size, &target_size,
+					  FILE_TARGET_TRUNCATED, FILE_TARGET_UNRESOLVED,
+					  SENSITIVE_SKIP);
+	}
+	record->path_size = path_size;
+	record->target_size = target_size;
+	return outcome;
+}
+
+/*
+ * Stores the path of the file that a successful open returned as fd, with symbolic links and
+ * "." and ".." resolved by the kernel, and the path as given in the target's place. Only the
+ * opened file's path decides a sensitive read, unless the path as given is in the list as it
+ * stands. Falls back to add_operands if the fd is already closed.
+ */
+static __always_inline int add_opened_file(struct file_record *record, struct pending *op,
+					   struct task_struct *task, long fd)
+{
+	__u32 path_size = 0, target_size = 0;
+	int outcome, bits;
+
+	if (fd > 0x7FFFFFFF || !task_file(task, fd))
+		return add_operands(record, op);
+	record->record_flags |= FILE_PATH_RESOLVED;
+	bits = build_operand(OPERAND_FD, fd, 0);
+	outcome = finish_operand(record, bits, 0, &path_size, FILE_PATH_TRUNCATED,
+				 FILE_PATH_UNRESOLVED,
+				 op->read_only ? SENSITIVE_LENIENT : SENSITIVE_SKIP);
+	bits = build_operand(op->path_kind, op->path_fd, op->path);
+	outcome |= finish_operand(record, bits, path_size, &target_size, FILE_TARGET_TRUNCATED,
+				  FILE_TARGET_UNRESOLVED,
+				  op->read_only ? SENSITIVE_STRICT : SENSITIVE_SKIP);
+	record->path_size = path_size;
+	record->target_size = target_size;
+	return outcome;
 }
 
 static __always_inline void fill_header(struct record_header *header, struct task_struct *task)
@@ -871,9 +1042,8 @@ int handle_sys_exit(struct trace_event_raw_sys_exit *ctx)
 	struct task_struct *task = (struct task_struct *)bpf_get_current_task();
 	__u32 tid = (__u32)bpf_get_current_pid_tgid();
 	struct file_record *record;
-	__u32 path_size = 0, target_size = 0;
 	struct pending *found, op;
-	bool selected;
+	int outcome;
 	__u64 size;
 
 	/* the arguments that the enter program kept */
@@ -888,9 +1058,7 @@ int handle_sys_exit(struct trace_event_raw_sys_exit *ctx)
 	if (!record)
 		return 0;
 
-	/* task, cgroup and arguments */
-	fill_header(&record->header, task);
-	read_cgroup_names(record, task);
+	/* arguments */
 	record->operation = op.operation;
 	record->flags = op.flags;
 	record->mode = op.mode;
@@ -899,17 +1067,22 @@ int handle_sys_exit(struct trace_event_raw_sys_exit *ctx)
 	record->result = ctx->ret;
 	record->record_flags = op.in_container ? FILE_IN_CONTAINER : 0;
 
-	/* the paths: the event is sent if one of them passes the prefix filters */
-	selected = add_operand(record, op.path_kind, op.path_fd, op.path, 0, &path_size,
-			       FILE_PATH_TRUNCATED, FILE_PATH_UNRESOLVED);
-	record->path_size = path_size;
-	if (op.target_kind != OPERAND_NONE &&
-	    add_operand(record, op.target_kind, op.target_fd, op.target, path_size, &target_size,
-			FILE_TARGET_TRUNCATED, FILE_TARGET_UNRESOLVED))
-		selected = true;
-	record->target_size = target_size;
-	if (!selected)
+	/*
+	 * the paths: the event is sent if one of them passes the prefix filters and, for a
+	 * read-only open under write_opens_only, one of them is in the sensitive-read list
+	 */
+	if (op.operation == FILE_OP_OPEN && ctx->ret >= 0)
+		outcome = add_opened_file(record, &op, task, ctx->ret);
+	else
+		outcome = add_operands(record, &op);
+	if (!(outcome & OPERAND_SELECTED))
 		return 0;
+	if (op.read_only && !(outcome & OPERAND_SENSITIVE))
+		return 0;
+
+	/* task and cgroup */
+	fill_header(&record->header, task);
+	read_cgroup_names(record, task);
 
 	/* send the fixed part and the paths; the mask keeps the value but bounds it */
 	size = record->path_size + record->target_size;
