@@ -41,6 +41,12 @@ enum operand_kind {
 	OPERAND_CONTENT = 3,		/* user string reported as given (a symlink's content) */
 };
 
+/*
+ * Bit that build_operand adds for a file on a mount outside the task's mount namespace, such
+ * as a pipe or a memfd reached through /proc/self/fd. Not a record flag.
+ */
+#define OPERAND_DETACHED (1U << 30)
+
 /* Marks that no byte of a built path came from user space, so it needs no check. */
 #define SCAN_NONE 0xFFFFFFFF
 
@@ -94,6 +100,8 @@ struct path_work {
 	__u32 end;			/* the NUL that ends the path in buf */
 	__u32 scan_from;		/* first byte that came from user space, or SCAN_NONE */
 	__u32 truncated;
+	__u32 detached;			/* the walk ended on a mount outside the namespace */
+	__u32 reserved;
 	char buf[PATH_WORK_SIZE];
 };
 
@@ -534,6 +542,7 @@ __noinline int walk_to_root(__u64 dentry_address, __u64 vfsmount_address)
 	struct vfsmount *vfsmount = (struct vfsmount *)vfsmount_address;
 	struct dentry *root = BPF_CORE_READ(task, fs, root.dentry);
 	struct vfsmount *root_mount = BPF_CORE_READ(task, fs, root.mnt);
+	struct mount *namespace_root = BPF_CORE_READ(task, nsproxy, mnt_ns, root);
 	__u64 mnt_offset = bpf_core_field_offset(struct mount, mnt);
 	struct path_work *work = work_area();
 	struct mount *mount, *mount_parent;
@@ -555,8 +564,10 @@ __noinline int walk_to_root(__u64 dentry_address, __u64 vfsmount_address)
 			mount = (void *)vfsmount - mnt_offset;
 			mount_parent = BPF_CORE_READ(mount, mnt_parent);
 			if (mount == mount_parent) {
-				/* the root of the mount namespace, above the task's root */
+				/* the root of the mount namespace, above the task's root, or a
+				 * kernel-internal mount (pipefs, shm) */
 				work->truncated = 0;
+				work->detached = mount != namespace_root;
 				break;
 			}
 			dentry = BPF_CORE_READ(mount, mnt_mountpoint);
@@ -620,6 +631,7 @@ __noinline int build_operand(__u32 kind, __s32 fd, __u64 user)
 	work->end = PATH_BASE_END;
 	work->scan_from = SCAN_NONE;
 	work->truncated = 0;
+	work->detached = 0;
 	work->buf[PATH_BASE_END] = 0;
 
 	/* the file behind a file descriptor: the walk gives the whole path */
@@ -634,7 +646,8 @@ __noinline int build_operand(__u32 kind, __s32 fd, __u64 user)
 			work->position = PATH_BASE_END - 1;
 			work->buf[PATH_BASE_END - 1] = '/';
 		}
-		return work->truncated ? FILE_PATH_TRUNCATED : 0;
+		return (work->truncated ? FILE_PATH_TRUNCATED : 0) |
+		       (work->detached ? OPERAND_DETACHED : 0);
 	}
 
 	/* a symlink's content, as given */
@@ -972,7 +985,8 @@ static __always_inline int add_operands(struct file_record *record, struct pendi
  * Stores the path of the file that a successful open returned as fd, with symbolic links and
  * "." and ".." resolved by the kernel, and the path as given in the target's place. Only the
  * opened file's path decides a sensitive read, unless the path as given is in the list as it
- * stands. Falls back to add_operands if the fd is already closed.
+ * stands. Falls back to add_operands if the fd is already closed or the file has no path in
+ * the task's mount namespace.
  */
 static __always_inline int add_opened_file(struct file_record *record, struct pending *op,
 					   struct task_struct *task, long fd)
@@ -982,8 +996,10 @@ static __always_inline int add_opened_file(struct file_record *record, struct pe
 
 	if (fd > 0x7FFFFFFF || !task_file(task, fd))
 		return add_operands(record, op);
-	record->record_flags |= FILE_PATH_RESOLVED;
 	bits = build_operand(OPERAND_FD, fd, 0);
+	if (bits & OPERAND_DETACHED)
+		return add_operands(record, op);
+	record->record_flags |= FILE_PATH_RESOLVED;
 	outcome = finish_operand(record, bits, 0, &path_size, FILE_PATH_TRUNCATED,
 				 FILE_PATH_UNRESOLVED,
 				 op->read_only ? SENSITIVE_LENIENT : SENSITIVE_SKIP);

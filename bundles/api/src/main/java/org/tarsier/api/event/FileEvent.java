@@ -45,10 +45,7 @@ public record FileEvent(
     /** O_WRONLY, O_RDWR, O_CREAT, O_TRUNC and O_APPEND on x86_64 and arm64. */
     private static final int WRITE_FLAGS = 01 | 02 | 0100 | 01000 | 02000;
 
-    /**
-     * Creates an event whose path is the path as given, as before {@code requestedPath}
-     * existed.
-     */
+    /** Creates an event whose {@code requestedPath} equals its {@code path}. */
     public FileEvent(EventHeader header, ContainerInfo container, FileOperation operation,
             String path, String targetPath, int flags, int mode, int ownerUid, int ownerGid,
             long result, String error) {
