@@ -92,13 +92,11 @@ final class FileObject {
      */
     static void writeFilters(BpfObject object, Settings settings, Identity identity)
             throws BpfException {
-        writeConfig(object, settings, identity, false, new int[3]);
+        writeConfig(object, settings, identity, false);
         writePrefixes(object.map(INCLUDES_MAP), settings.includePrefixes());
         writePrefixes(object.map(EXCLUDES_MAP), settings.excludePrefixes());
         writePrefixes(object.map(SENSITIVE_MAP), settings.sensitiveReadPrefixes());
-        writeConfig(object, settings, identity, settings.writeOpensOnly(), new int[] {
-            settings.includePrefixes().size(), settings.excludePrefixes().size(),
-            settings.sensitiveReadPrefixes().size()});
+        writeConfig(object, settings, identity, true);
     }
 
     private static void skipMissing(BpfObject object, List<String> syscalls) {
@@ -109,19 +107,26 @@ final class FileObject {
         }
     }
 
-    /** Writes file_config; counts holds the entries of the include, exclude and sensitive maps. */
+    /**
+     * Writes file_config. Unless {@code complete}, the prefix lists are left out and every
+     * open passes, which is the state while the lists are rewritten.
+     */
     private static void writeConfig(BpfObject object, Settings settings, Identity identity,
-            boolean writeOpensOnly, int[] counts) throws BpfException {
+            boolean complete) throws BpfException {
         StructLayout layout = RecordLayouts.CONFIG;
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment value = arena.allocate(layout);
             setInt(value, layout, "containers_only", settings.containersOnly() ? 1 : 0);
-            setInt(value, layout, "write_opens_only", writeOpensOnly ? 1 : 0);
-            setInt(value, layout, "include_count", counts[0]);
-            setInt(value, layout, "exclude_count", counts[1]);
+            setInt(value, layout, "write_opens_only",
+                    complete && settings.writeOpensOnly() ? 1 : 0);
+            setInt(value, layout, "include_count",
+                    complete ? settings.includePrefixes().size() : 0);
+            setInt(value, layout, "exclude_count",
+                    complete ? settings.excludePrefixes().size() : 0);
             setInt(value, layout, "host_mnt_ns", identity.hostMountNamespace());
             setInt(value, layout, "self_tgid", identity.selfTgid());
-            setInt(value, layout, "sensitive_count", counts[2]);
+            setInt(value, layout, "sensitive_count",
+                    complete ? settings.sensitiveReadPrefixes().size() : 0);
             object.map(CONFIG_MAP).update(key(0), value.toArray(ValueLayout.JAVA_BYTE),
                     BpfMap.UPDATE_ANY);
         }
