@@ -814,6 +814,32 @@ static __always_inline bool prefix_bytes_equal(struct path_work *work, struct pa
 }
 
 /*
+ * Returns 1 if the bytes of sensitive-read entry index from offset from to its end equal the
+ * work area's bytes from offset at, and end a component there. A global function: the
+ * verifier checks it once, for any at, rather than once for each way its caller gets there.
+ */
+__noinline int sensitive_rest_matches(__u32 index, __u32 at, __u32 from)
+{
+	struct path_work *work = work_area();
+	struct path_prefix *prefix = bpf_map_lookup_elem(&file_sensitive, &index);
+	__u32 length;
+	char next;
+
+	if (!work || !prefix)
+		return 0;
+	length = prefix->length;
+	if (length == 0 || length >= PREFIX_SIZE || from >= length ||
+	    at > PATH_BASE_END + 1 + 2 * PREFIX_SIZE)
+		return 0;
+	if (!prefix_bytes_equal(work, prefix, at, from, length - from))
+		return 0;
+	if (prefix->bytes[(length - 1) & (PREFIX_SIZE - 1)] == '/')
+		return 1;
+	next = work->buf[(at + length - from) & WORK_INDEX_MASK];
+	return next == '/' || next == 0;
+}
+
+/*
  * Returns 1 if entry number index of the sensitive-read list matches the path in the work area.
  * The bytes before a '*' are compared as they are, the '*' takes the rest of that component,
  * and the bytes after it must end a component. A global function, so the verifier checks it
@@ -823,7 +849,7 @@ __noinline int sensitive_matches(__u32 index)
 {
 	struct path_work *work = work_area();
 	struct path_prefix *prefix = bpf_map_lookup_elem(&file_sensitive, &index);
-	__u32 length, star, head, at, i;
+	__u32 length, star, at, i;
 	char next;
 
 	if (!work || !prefix)
@@ -833,27 +859,20 @@ __noinline int sensitive_matches(__u32 index)
 	at = work->position;
 	if (length == 0 || length >= PREFIX_SIZE || star > length || at > PATH_BASE_END + 1)
 		return 0;
-	head = star ? star : length;
-	if (!prefix_bytes_equal(work, prefix, at, 0, head))
+	if (star == 0)
+		return sensitive_rest_matches(index, at, 0);
+	if (!prefix_bytes_equal(work, prefix, at, 0, star))
 		return 0;
-	at += head;
-	if (star) {
-		for (i = 0; i < PATH_COMPONENT_LIMIT; i++) {
-			next = work->buf[at & WORK_INDEX_MASK];
-			if (next == '/' || next == 0)
-				break;
-			at++;
-		}
-		if (star == length)
-			return 1;
-		if (!prefix_bytes_equal(work, prefix, at, star, length - star))
-			return 0;
-		at += length - star;
+	at += star;
+	for (i = 0; i < PATH_COMPONENT_LIMIT; i++) {
+		next = work->buf[at & WORK_INDEX_MASK];
+		if (next == '/' || next == 0)
+			break;
+		at++;
 	}
-	if (prefix->bytes[(length - 1) & (PREFIX_SIZE - 1)] == '/')
+	if (star == length)
 		return 1;
-	next = work->buf[at & WORK_INDEX_MASK];
-	return next == '/' || next == 0;
+	return sensitive_rest_matches(index, at, star);
 }
 
 /*
@@ -985,8 +1004,8 @@ static __always_inline int add_operands(struct file_record *record, struct pendi
  * Stores the path of the file that a successful open returned as fd, with symbolic links and
  * "." and ".." resolved by the kernel, and the path as given in the target's place. Only the
  * opened file's path decides a sensitive read, unless the path as given is in the list as it
- * stands. Falls back to add_operands if the fd is already closed or the file has no path in
- * the task's mount namespace.
+ * stands. Returns -1, with nothing stored, if the fd is already closed or the file has no
+ * path in the task's mount namespace: the caller then stores the operands as given.
  */
 static __always_inline int add_opened_file(struct file_record *record, struct pending *op,
 					   struct task_struct *task, long fd)
@@ -995,10 +1014,10 @@ static __always_inline int add_opened_file(struct file_record *record, struct pe
 	int outcome, bits;
 
 	if (fd > 0x7FFFFFFF || !task_file(task, fd))
-		return add_operands(record, op);
+		return -1;
 	bits = build_operand(OPERAND_FD, fd, 0);
 	if (bits & OPERAND_DETACHED)
-		return add_operands(record, op);
+		return -1;
 	record->record_flags |= FILE_PATH_RESOLVED;
 	outcome = finish_operand(record, bits, 0, &path_size, FILE_PATH_TRUNCATED,
 				 FILE_PATH_UNRESOLVED,
@@ -1087,9 +1106,10 @@ int handle_sys_exit(struct trace_event_raw_sys_exit *ctx)
 	 * the paths: the event is sent if one of them passes the prefix filters and, for a
 	 * read-only open under write_opens_only, one of them is in the sensitive-read list
 	 */
+	outcome = -1;
 	if (op.operation == FILE_OP_OPEN && ctx->ret >= 0)
 		outcome = add_opened_file(record, &op, task, ctx->ret);
-	else
+	if (outcome < 0)
 		outcome = add_operands(record, &op);
 	if (!(outcome & OPERAND_SELECTED))
 		return 0;
