@@ -815,8 +815,8 @@ static __always_inline bool prefix_bytes_equal(struct path_work *work, struct pa
 
 /*
  * Returns 1 if the bytes of sensitive-read entry index from offset from to its end equal the
- * work area's bytes from offset at, and end a component there. A global function: the
- * verifier checks it once, for any at, rather than once for each way its caller gets there.
+ * work area's bytes from offset at, and end a component there. A global function, so the
+ * verifier checks it once for any at.
  */
 __noinline int sensitive_rest_matches(__u32 index, __u32 at, __u32 from)
 {
@@ -840,6 +840,27 @@ __noinline int sensitive_rest_matches(__u32 index, __u32 at, __u32 from)
 }
 
 /*
+ * Returns the offset of the first '/' or NUL at or after offset at in the work area, looking at
+ * most PATH_COMPONENT_LIMIT bytes ahead. A global function, so that its caller continues with
+ * one unknown result rather than with one verifier state per component length.
+ */
+__noinline int component_end(__u32 at)
+{
+	struct path_work *work = work_area();
+	__u32 i;
+	char next;
+
+	if (!work)
+		return at;
+	for (i = 0; i < PATH_COMPONENT_LIMIT; i++) {
+		next = work->buf[(at + i) & WORK_INDEX_MASK];
+		if (next == '/' || next == 0)
+			break;
+	}
+	return at + i;
+}
+
+/*
  * Returns 1 if entry number index of the sensitive-read list matches the path in the work area.
  * The bytes before a '*' are compared as they are, the '*' takes the rest of that component,
  * and the bytes after it must end a component. A global function, so the verifier checks it
@@ -849,8 +870,7 @@ __noinline int sensitive_matches(__u32 index)
 {
 	struct path_work *work = work_area();
 	struct path_prefix *prefix = bpf_map_lookup_elem(&file_sensitive, &index);
-	__u32 length, star, at, i;
-	char next;
+	__u32 length, star, at;
 
 	if (!work || !prefix)
 		return 0;
@@ -863,16 +883,9 @@ __noinline int sensitive_matches(__u32 index)
 		return sensitive_rest_matches(index, at, 0);
 	if (!prefix_bytes_equal(work, prefix, at, 0, star))
 		return 0;
-	at += star;
-	for (i = 0; i < PATH_COMPONENT_LIMIT; i++) {
-		next = work->buf[at & WORK_INDEX_MASK];
-		if (next == '/' || next == 0)
-			break;
-		at++;
-	}
 	if (star == length)
 		return 1;
-	return sensitive_rest_matches(index, at, star);
+	return sensitive_rest_matches(index, component_end(at + star), star);
 }
 
 /*
