@@ -66,7 +66,7 @@ enum operand_kind {
 #define OPERAND_SELECTED 1
 #define OPERAND_SENSITIVE 2
 
-/* How an operand is checked against the sensitive-read list. */
+/* Modes of the check of an operand against the sensitive-read list. */
 enum sensitive_check {
 	SENSITIVE_SKIP = 0,
 	SENSITIVE_STRICT = 1,		/* a path the kernel cannot compare does not match */
@@ -1015,9 +1015,9 @@ static __always_inline int add_operands(struct file_record *record, struct pendi
 
 /*
  * Stores the path of the file that a successful open returned as fd, with symbolic links and
- * "." and ".." resolved by the kernel, and the path as given in the target's place. Only the
- * opened file's path decides a sensitive read, unless the path as given is in the list as it
- * stands. Returns -1, with nothing stored, if the fd is already closed or the file has no
+ * "." and ".." resolved by the kernel, and the path as given in the target's place. The
+ * opened file's path decides a sensitive read, and so does the path as given when it matches
+ * the list without normalising. Returns -1, with nothing stored, if the fd is already closed or the file has no
  * path in the task's mount namespace: the caller then stores the operands as given.
  */
 static __always_inline int add_opened_file(struct file_record *record, struct pending *op,
