@@ -41,6 +41,12 @@ enum operand_kind {
 	OPERAND_CONTENT = 3,		/* user string reported as given (a symlink's content) */
 };
 
+/*
+ * Bit that build_operand adds for a file on a mount outside the task's mount namespace, such
+ * as a pipe or a memfd reached through /proc/self/fd. Not a record flag.
+ */
+#define OPERAND_DETACHED (1U << 30)
+
 /* Marks that no byte of a built path came from user space, so it needs no check. */
 #define SCAN_NONE 0xFFFFFFFF
 
@@ -49,6 +55,23 @@ enum operand_kind {
 
 /* PATH_MAX_SIZE is a power of two minus one, so it also serves as a mask. */
 #define PATH_SIZE_MASK PATH_MAX_SIZE
+
+/*
+ * Index mask of work->buf for the sensitive-read compares. They read below
+ * PATH_BASE_END + 1 + 3 * PREFIX_SIZE, so the mask bounds the index without changing it.
+ */
+#define WORK_INDEX_MASK 8191
+
+/* Outcome bits of an operand: it passes the prefix filters, it is in the sensitive-read list. */
+#define OPERAND_SELECTED 1
+#define OPERAND_SENSITIVE 2
+
+/* Modes of the check of an operand against the sensitive-read list. */
+enum sensitive_check {
+	SENSITIVE_SKIP = 0,
+	SENSITIVE_STRICT = 1,		/* a path the kernel cannot compare does not match */
+	SENSITIVE_LENIENT = 2,		/* a path the kernel cannot compare matches */
+};
 
 /* Arguments of a syscall in progress, from its enter to its exit tracepoint. */
 struct pending {
@@ -65,6 +88,7 @@ struct pending {
 	__s32 owner_uid;
 	__s32 owner_gid;
 	__u32 in_container;
+	__u32 read_only;		/* a read-only open that only a sensitive path lets pass */
 };
 
 /*
@@ -76,6 +100,8 @@ struct path_work {
 	__u32 end;			/* the NUL that ends the path in buf */
 	__u32 scan_from;		/* first byte that came from user space, or SCAN_NONE */
 	__u32 truncated;
+	__u32 detached;			/* the walk ended on a mount outside the namespace */
+	__u32 reserved;
 	char buf[PATH_WORK_SIZE];
 };
 
@@ -116,6 +142,13 @@ struct {
 	__type(key, __u32);
 	__type(value, struct path_prefix);
 } file_excludes SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, PREFIX_COUNT_LIMIT);
+	__type(key, __u32);
+	__type(value, struct path_prefix);
+} file_sensitive SEC(".maps");
 
 /* An LRU map, so that entries of threads that never returned are evicted rather than leaked. */
 struct {
@@ -195,9 +228,13 @@ static __always_inline int remember(struct trace_event_raw_sys_enter *ctx, struc
 	config = task_filter(&op->in_container);
 	if (!config)
 		return 0;
+	/* a read-only open waits for its paths only if one may be in the sensitive-read list */
 	if (op->operation == FILE_OP_OPEN && config->write_opens_only &&
-	    !(op->flags & OPEN_WRITE_FLAGS))
-		return 0;
+	    !(op->flags & OPEN_WRITE_FLAGS)) {
+		if (config->sensitive_count == 0)
+			return 0;
+		op->read_only = 1;
+	}
 	op->syscall_nr = ctx->id;
 	bpf_map_update_elem(&file_pending, &tid, op, BPF_ANY);
 	return 0;
@@ -505,6 +542,7 @@ __noinline int walk_to_root(__u64 dentry_address, __u64 vfsmount_address)
 	struct vfsmount *vfsmount = (struct vfsmount *)vfsmount_address;
 	struct dentry *root = BPF_CORE_READ(task, fs, root.dentry);
 	struct vfsmount *root_mount = BPF_CORE_READ(task, fs, root.mnt);
+	struct mount *namespace_root = BPF_CORE_READ(task, nsproxy, mnt_ns, root);
 	__u64 mnt_offset = bpf_core_field_offset(struct mount, mnt);
 	struct path_work *work = work_area();
 	struct mount *mount, *mount_parent;
@@ -526,8 +564,10 @@ __noinline int walk_to_root(__u64 dentry_address, __u64 vfsmount_address)
 			mount = (void *)vfsmount - mnt_offset;
 			mount_parent = BPF_CORE_READ(mount, mnt_parent);
 			if (mount == mount_parent) {
-				/* the root of the mount namespace, above the task's root */
+				/* the root of the mount namespace, above the task's root, or a
+				 * kernel-internal mount (pipefs, shm) */
 				work->truncated = 0;
+				work->detached = mount != namespace_root;
 				break;
 			}
 			dentry = BPF_CORE_READ(mount, mnt_mountpoint);
@@ -591,6 +631,7 @@ __noinline int build_operand(__u32 kind, __s32 fd, __u64 user)
 	work->end = PATH_BASE_END;
 	work->scan_from = SCAN_NONE;
 	work->truncated = 0;
+	work->detached = 0;
 	work->buf[PATH_BASE_END] = 0;
 
 	/* the file behind a file descriptor: the walk gives the whole path */
@@ -605,7 +646,8 @@ __noinline int build_operand(__u32 kind, __s32 fd, __u64 user)
 			work->position = PATH_BASE_END - 1;
 			work->buf[PATH_BASE_END - 1] = '/';
 		}
-		return work->truncated ? FILE_PATH_TRUNCATED : 0;
+		return (work->truncated ? FILE_PATH_TRUNCATED : 0) |
+		       (work->detached ? OPERAND_DETACHED : 0);
 	}
 
 	/* a symlink's content, as given */
@@ -752,6 +794,126 @@ static __always_inline bool any_prefix_matches(__u32 list, __u32 count)
 }
 
 /*
+ * Returns whether count bytes of prefix, from offset from, equal the work area's bytes from
+ * offset at. Compares byte by byte, so it stops at the first difference, which comes early for
+ * most paths.
+ */
+static __always_inline bool prefix_bytes_equal(struct path_work *work, struct path_prefix *prefix,
+					       __u32 at, __u32 from, __u32 count)
+{
+	__u32 i;
+
+	for (i = 0; i < PREFIX_SIZE; i++) {
+		if (i >= count)
+			return true;
+		if (work->buf[(at + i) & WORK_INDEX_MASK] !=
+		    prefix->bytes[(from + i) & (PREFIX_SIZE - 1)])
+			return false;
+	}
+	return true;
+}
+
+/*
+ * Returns 1 if the bytes of sensitive-read entry index from offset from to its end equal the
+ * work area's bytes from offset at, and end a component there. A global function, so the
+ * verifier checks it once for any at.
+ */
+__noinline int sensitive_rest_matches(__u32 index, __u32 at, __u32 from)
+{
+	struct path_work *work = work_area();
+	struct path_prefix *prefix = bpf_map_lookup_elem(&file_sensitive, &index);
+	__u32 length;
+	char next;
+
+	if (!work || !prefix)
+		return 0;
+	length = prefix->length;
+	if (length == 0 || length >= PREFIX_SIZE || from >= length ||
+	    at > PATH_BASE_END + 1 + 2 * PREFIX_SIZE)
+		return 0;
+	if (!prefix_bytes_equal(work, prefix, at, from, length - from))
+		return 0;
+	if (prefix->bytes[(length - 1) & (PREFIX_SIZE - 1)] == '/')
+		return 1;
+	next = work->buf[(at + length - from) & WORK_INDEX_MASK];
+	return next == '/' || next == 0;
+}
+
+/*
+ * Returns the offset of the first '/' or NUL at or after offset at in the work area, looking at
+ * most PATH_COMPONENT_LIMIT bytes ahead. A global function, so that its caller continues with
+ * one unknown result rather than with one verifier state per component length.
+ */
+__noinline int component_end(__u32 at)
+{
+	struct path_work *work = work_area();
+	__u32 i;
+	char next;
+
+	if (!work)
+		return at;
+	for (i = 0; i < PATH_COMPONENT_LIMIT; i++) {
+		next = work->buf[(at + i) & WORK_INDEX_MASK];
+		if (next == '/' || next == 0)
+			break;
+	}
+	return at + i;
+}
+
+/*
+ * Returns 1 if entry number index of the sensitive-read list matches the path in the work area.
+ * The bytes before a '*' are compared as they are, the '*' takes the rest of that component,
+ * and the bytes after it must end a component. A global function, so the verifier checks it
+ * once.
+ */
+__noinline int sensitive_matches(__u32 index)
+{
+	struct path_work *work = work_area();
+	struct path_prefix *prefix = bpf_map_lookup_elem(&file_sensitive, &index);
+	__u32 length, star, at;
+
+	if (!work || !prefix)
+		return 0;
+	length = prefix->length;
+	star = prefix->star;
+	at = work->position;
+	if (length == 0 || length >= PREFIX_SIZE || star > length || at > PATH_BASE_END + 1)
+		return 0;
+	if (star == 0)
+		return sensitive_rest_matches(index, at, 0);
+	if (!prefix_bytes_equal(work, prefix, at, 0, star))
+		return 0;
+	if (star == length)
+		return 1;
+	return sensitive_rest_matches(index, component_end(at + star), star);
+}
+
+/*
+ * Returns 1 if the path in the work area matches the sensitive-read list. A path that the
+ * kernel cannot compare (cut, relative to an unknown base, or in need of normalising) returns
+ * undecided instead. A global function, so the verifier checks it once.
+ */
+__noinline int operand_sensitive(int bits, int undecided)
+{
+	struct path_work *work = work_area();
+	struct file_config *config;
+	__u32 zero = 0, i;
+
+	config = bpf_map_lookup_elem(&file_config, &zero);
+	if (!work || !config)
+		return 1;
+	if ((bits & (FILE_PATH_UNRESOLVED | FILE_PATH_TRUNCATED)) || !path_is_plain(work))
+		return undecided;
+	for (i = 0; i < PREFIX_COUNT_LIMIT; i++) {
+		if (i >= config->sensitive_count)
+			break;
+		if (sensitive_matches(i))
+			return 1;
+	}
+	return 0;
+}
+
+/*
  * Returns 1 if the path in the work area passes the prefix filters. A path that would need
  * normalising passes, and so does a path whose base is unknown or whose outer components are
  * missing. User space applies the filters again after normalising.
@@ -807,22 +969,79 @@ __noinline int store_operand(__u32 offset, __u32 truncated_bit)
 }
 
 /*
- * Builds one operand and stores it at offset in the record's data. Returns whether it passes
- * the prefix filters, and sets its size and its bits of record_flags.
+ * Applies the filters to the operand built in the work area and stores it at offset in the
+ * record's data. Returns OPERAND_* bits, and sets its size and its bits of record_flags.
  */
-static __always_inline bool add_operand(struct file_record *record, __u32 kind, __s32 fd,
-					__u64 user, __u32 offset, __u32 *size,
-					__u32 truncated_bit, __u32 unresolved_bit)
+static __always_inline int finish_operand(struct file_record *record, int bits, __u32 offset,
+					  __u32 *size, __u32 truncated_bit, __u32 unresolved_bit,
+					  int sensitive_check)
 {
-	int bits = build_operand(kind, fd, user);
-	int selected = operand_selected(bits);
+	int outcome = operand_selected(bits) ? OPERAND_SELECTED : 0;
 
+	if (sensitive_check != SENSITIVE_SKIP &&
+	    operand_sensitive(bits, sensitive_check == SENSITIVE_LENIENT))
+		outcome |= OPERAND_SENSITIVE;
 	if (bits & FILE_PATH_TRUNCATED)
 		record->record_flags |= truncated_bit;
 	if (bits & FILE_PATH_UNRESOLVED)
 		record->record_flags |= unresolved_bit;
 	*size = store_operand(offset, truncated_bit);
-	return selected;
+	return outcome;
+}
+
+/*
+ * Stores the operands as the syscall named them, path first and then target. Returns the
+ * OPERAND_* bits of either operand.
+ */
+static __always_inline int add_operands(struct file_record *record, struct pending *op)
+{
+	__u32 path_size = 0, target_size = 0;
+	int outcome, bits;
+
+	bits = build_operand(op->path_kind, op->path_fd, op->path);
+	outcome = finish_operand(record, bits, 0, &path_size, FILE_PATH_TRUNCATED,
+				 FILE_PATH_UNRESOLVED,
+				 op->read_only ? SENSITIVE_LENIENT : SENSITIVE_SKIP);
+	if (op->target_kind != OPERAND_NONE) {
+		bits = build_operand(op->target_kind, op->target_fd, op->target);
+		outcome |= finish_operand(record, bits, path_size, &target_size,
+					  FILE_TARGET_TRUNCATED, FILE_TARGET_UNRESOLVED,
+					  SENSITIVE_SKIP);
+	}
+	record->path_size = path_size;
+	record->target_size = target_size;
+	return outcome;
+}
+
+/*
+ * Stores the path of the file that a successful open returned as fd, with symbolic links and
+ * "." and ".." resolved by the kernel, and the path as given in the target's place. The
+ * opened file's path decides a sensitive read, and so does the path as given when it matches
+ * the list without normalising. Returns -1, with nothing stored, if the fd is already closed or the file has no
+ * path in the task's mount namespace: the caller then stores the operands as given.
+ */
+static __always_inline int add_opened_file(struct file_record *record, struct pending *op,
+					   struct task_struct *task, long fd)
+{
+	__u32 path_size = 0, target_size = 0;
+	int outcome, bits;
+
+	if (fd > 0x7FFFFFFF || !task_file(task, fd))
+		return -1;
+	bits = build_operand(OPERAND_FD, fd, 0);
+	if (bits & OPERAND_DETACHED)
+		return -1;
+	record->record_flags |= FILE_PATH_RESOLVED;
+	outcome = finish_operand(record, bits, 0, &path_size, FILE_PATH_TRUNCATED,
+				 FILE_PATH_UNRESOLVED,
+				 op->read_only ? SENSITIVE_LENIENT : SENSITIVE_SKIP);
+	bits = build_operand(op->path_kind, op->path_fd, op->path);
+	outcome |= finish_operand(record, bits, path_size, &target_size, FILE_TARGET_TRUNCATED,
+				  FILE_TARGET_UNRESOLVED,
+				  op->read_only ? SENSITIVE_STRICT : SENSITIVE_SKIP);
+	record->path_size = path_size;
+	record->target_size = target_size;
+	return outcome;
 }
 
 static __always_inline void fill_header(struct record_header *header, struct task_struct *task)
@@ -871,9 +1090,8 @@ int handle_sys_exit(struct trace_event_raw_sys_exit *ctx)
 	struct task_struct *task = (struct task_struct *)bpf_get_current_task();
 	__u32 tid = (__u32)bpf_get_current_pid_tgid();
 	struct file_record *record;
-	__u32 path_size = 0, target_size = 0;
 	struct pending *found, op;
-	bool selected;
+	int outcome;
 	__u64 size;
 
 	/* the arguments that the enter program kept */
@@ -888,9 +1106,7 @@ int handle_sys_exit(struct trace_event_raw_sys_exit *ctx)
 	if (!record)
 		return 0;
 
-	/* task, cgroup and arguments */
-	fill_header(&record->header, task);
-	read_cgroup_names(record, task);
+	/* arguments */
 	record->operation = op.operation;
 	record->flags = op.flags;
 	record->mode = op.mode;
@@ -899,17 +1115,23 @@ int handle_sys_exit(struct trace_event_raw_sys_exit *ctx)
 	record->result = ctx->ret;
 	record->record_flags = op.in_container ? FILE_IN_CONTAINER : 0;
 
-	/* the paths: the event is sent if one of them passes the prefix filters */
-	selected = add_operand(record, op.path_kind, op.path_fd, op.path, 0, &path_size,
-			       FILE_PATH_TRUNCATED, FILE_PATH_UNRESOLVED);
-	record->path_size = path_size;
-	if (op.target_kind != OPERAND_NONE &&
-	    add_operand(record, op.target_kind, op.target_fd, op.target, path_size, &target_size,
-			FILE_TARGET_TRUNCATED, FILE_TARGET_UNRESOLVED))
-		selected = true;
-	record->target_size = target_size;
-	if (!selected)
+	/*
+	 * the paths: the event is sent if one of them passes the prefix filters and, for a
+	 * read-only open under write_opens_only, one of them is in the sensitive-read list
+	 */
+	outcome = -1;
+	if (op.operation == FILE_OP_OPEN && ctx->ret >= 0)
+		outcome = add_opened_file(record, &op, task, ctx->ret);
+	if (outcome < 0)
+		outcome = add_operands(record, &op);
+	if (!(outcome & OPERAND_SELECTED))
 		return 0;
+	if (op.read_only && !(outcome & OPERAND_SENSITIVE))
+		return 0;
+
+	/* task and cgroup */
+	fill_header(&record->header, task);
+	read_cgroup_names(record, task);
 
 	/* send the fixed part and the paths; the mask keeps the value but bounds it */
 	size = record->path_size + record->target_size;

@@ -64,6 +64,7 @@ enum drop_reason {
 #define FILE_PATH_UNRESOLVED (1U << 2)	/* path is relative: its base could not be found */
 #define FILE_TARGET_UNRESOLVED (1U << 3) /* target is relative: its base could not be found */
 #define FILE_IN_CONTAINER (1U << 4)	/* the task's mount namespace is not the host's */
+#define FILE_PATH_RESOLVED (1U << 5)	/* path is the opened file's; target is the path given */
 
 /* Fields of the task that every record starts with; 56 bytes, as in the process probe. */
 struct record_header {
@@ -106,15 +107,19 @@ struct file_config {
 	__u32 exclude_count;		/* entries of file_excludes in use */
 	__u32 host_mnt_ns;		/* inode number of the host's mount namespace */
 	__u32 self_tgid;		/* the agent's own process, never reported */
+	__u32 sensitive_count;		/* entries of file_sensitive in use */
 };
 
 /*
- * A path prefix of the include or exclude list, without NUL. It matches a path that starts with
- * it where the prefix ends in '/' or the path continues with '/' or ends.
+ * A path prefix of the include, exclude or sensitive-read list, without NUL. It matches a path
+ * that starts with it where the prefix ends in '/' or the path continues with '/' or ends.
+ * A sensitive-read prefix may have one '*', which is not stored: star is then the number of
+ * bytes before it. The '*' matches the rest of one component, so the entry for the .ssh folders
+ * of all users below /home stores "/home//.ssh" with star = 6.
  */
 struct path_prefix {
-	__u32 length;
-	__u32 reserved;			/* keeps bytes 8-byte aligned for word compares */
+	__u32 length;			/* bytes stored, without the '*' */
+	__u32 star;			/* bytes before the '*', 0 without one */
 	char bytes[PREFIX_SIZE];	/* zero after length */
 };
 

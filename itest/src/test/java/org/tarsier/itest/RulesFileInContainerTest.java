@@ -6,8 +6,9 @@ import static org.ops4j.pax.exam.CoreOptions.options;
 import static org.tarsier.itest.RulesExpectations.file;
 import static org.tarsier.itest.RulesExpectations.type;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
-import java.util.Map;
 import java.util.function.Predicate;
 
 import javax.inject.Inject;
@@ -30,13 +31,12 @@ import org.tarsier.api.probe.ProbeState;
  * syscall and a rename instead of a write. Each alert must name the process that the process
  * probe saw exec, and a benign neighbour in the same container raises none.
  *
- * <p>The file probe runs with {@code opens=all} here, because the rules on reads of shadow,
- * sudoers and SSH key files need read-only opens, which its default {@code opens=write} drops.
+ * <p>The file probe runs with its default configuration: {@code opens=write} with the default
+ * sensitive-read list is what lets the reads of shadow, sudoers and SSH key files through.
  */
 @RunWith(PaxExam.class)
 public class RulesFileInContainerTest {
 
-    private static final String FILE_PROBE_PID = "org.tarsier.probe.file";
     private static final long QUIET_MILLIS = 2_000;
 
     @Inject
@@ -51,7 +51,6 @@ public class RulesFileInContainerTest {
 
     @Before
     public void agentReady() throws Exception {
-        Services.configure(context, FILE_PROBE_PID, Map.of("opens", "all"));
         for (String probe : List.of("process", "file")) {
             Services.awaitState(Services.probe(context, probe), ProbeState.LOADED, 30_000);
         }
@@ -62,7 +61,6 @@ public class RulesFileInContainerTest {
     @After
     public void closeCollectors() throws Exception {
         rules.close();
-        Services.reset(context, FILE_PROBE_PID);
     }
 
     /**
@@ -99,6 +97,34 @@ public class RulesFileInContainerTest {
         assertEquals("failed open result", "ENOENT", failed.fields().get("evt.res"));
         rules.expectNone(rule, id, file("/usr/sbin/unix_chkpwd"), 0);
         rules.expectNone(rule, id, file("/bin/cat", "/etc/hostname"), QUIET_MILLIS);
+    }
+
+    @Test
+    public void readsThroughLinksTheAgentNeverSaw() throws Exception {
+        // The links are made on the host, where the default scope=containers reports nothing,
+        // so neither the probe nor the rules know where they point.
+        Path links = Files.createTempDirectory("tarsier-itest-links");
+        Files.createSymbolicLink(links.resolve("s"), Path.of("/etc/shadow"));
+        Files.createSymbolicLink(links.resolve("k"), Path.of("/root/.ssh/id_ed25519"));
+        try {
+            String id = RulesContainers.shell("hostlinks", "echo 'root:*:1::::::' > /etc/shadow;"
+                    + " mkdir -p /root/.ssh; echo k > /root/.ssh/id_ed25519;"
+                    + " /bin/cat /mnt/links/s; /bin/cat /mnt/links/k; true",
+                    "-v", links + ":/mnt/links:ro");
+
+            Alert shadow = rules.expectFile("Read shadow or sudoers file", id,
+                    file("/bin/cat", "/mnt/links/s"), "/etc/shadow");
+            Alert key = rules.expectFile("Read SSH private key", id,
+                    file("/bin/cat", "/mnt/links/k"), "/root/.ssh/id_ed25519");
+
+            assertEquals("shadow path as given", "/mnt/links/s",
+                    shadow.fields().get("fd.nameraw"));
+            assertEquals("key path as given", "/mnt/links/k", key.fields().get("fd.nameraw"));
+        } finally {
+            Files.delete(links.resolve("s"));
+            Files.delete(links.resolve("k"));
+            Files.delete(links);
+        }
     }
 
     @Test

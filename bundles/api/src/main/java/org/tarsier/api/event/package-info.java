@@ -1,6 +1,6 @@
 /** Immutable records of what the probes observed in the kernel. */
 @Export
-@Version("1.1.0")
+@Version("1.2.0")
 package org.tarsier.api.event;
 
 import org.osgi.annotation.bundle.Export;

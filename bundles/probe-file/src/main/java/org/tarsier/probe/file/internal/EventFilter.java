@@ -19,7 +19,8 @@ final class EventFilter {
         if (settings.containersOnly() && !decoded.inContainer()) {
             return false;
         }
-        if (settings.writeOpensOnly() && !event.writeIntent()) {
+        if (settings.writeOpensOnly() && !event.writeIntent() && !sensitiveRead(settings,
+                decoded)) {
             return false;
         }
         if (!settings.filtersPaths()) {
@@ -28,8 +29,25 @@ final class EventFilter {
         if (pathSelected(settings, event.path(), decoded.pathUndecided())) {
             return true;
         }
+        if (decoded.pathResolved()) {
+            return pathSelected(settings, event.requestedPath(), decoded.targetUndecided());
+        }
         return hasTarget(event)
                 && pathSelected(settings, event.targetPath(), decoded.targetUndecided());
+    }
+
+    /**
+     * Returns whether a read-only open passes {@code opens=write}, as in the kernel: the opened
+     * file's path or the path as given matches the sensitive-read list. A path that the kernel
+     * could not place passes, unless the kernel resolved the opened file's path.
+     */
+    private static boolean sensitiveRead(Settings settings, RecordDecoder.Decoded decoded) {
+        FileEvent event = decoded.event();
+        if (settings.sensitiveRead(event.path())
+                || settings.sensitiveRead(event.requestedPath())) {
+            return true;
+        }
+        return decoded.pathUndecided();
     }
 
     private static boolean hasTarget(FileEvent event) {

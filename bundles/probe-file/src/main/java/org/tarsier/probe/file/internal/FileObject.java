@@ -29,6 +29,7 @@ final class FileObject {
     static final String CONFIG_MAP = "file_config";
     static final String INCLUDES_MAP = "file_includes";
     static final String EXCLUDES_MAP = "file_excludes";
+    static final String SENSITIVE_MAP = "file_sensitive";
     static final String POLLER_THREAD = "tarsier-file-probe-poller";
 
     /** The file_drops map, keyed by {@link DropReason}. */
@@ -84,18 +85,18 @@ final class FileObject {
 
     /**
      * Writes the filter maps of a loaded object. The configuration goes first with empty
-     * prefix lists, so while the lists change the kernel reports too much rather than too
-     * little.
+     * prefix lists and every open reported, so while the lists change the kernel reports too
+     * much rather than too little.
      *
      * @throws BpfException if the kernel rejects an update
      */
     static void writeFilters(BpfObject object, Settings settings, Identity identity)
             throws BpfException {
-        writeConfig(object, settings, identity, 0, 0);
+        writeConfig(object, settings, identity, false);
         writePrefixes(object.map(INCLUDES_MAP), settings.includePrefixes());
         writePrefixes(object.map(EXCLUDES_MAP), settings.excludePrefixes());
-        writeConfig(object, settings, identity, settings.includePrefixes().size(),
-                settings.excludePrefixes().size());
+        writePrefixes(object.map(SENSITIVE_MAP), settings.sensitiveReadPrefixes());
+        writeConfig(object, settings, identity, true);
     }
 
     private static void skipMissing(BpfObject object, List<String> syscalls) {
@@ -106,31 +107,49 @@ final class FileObject {
         }
     }
 
+    /**
+     * Writes file_config. Unless {@code complete}, the prefix lists are left out and every
+     * open passes, which is the state while the lists are rewritten.
+     */
     private static void writeConfig(BpfObject object, Settings settings, Identity identity,
-            int includeCount, int excludeCount) throws BpfException {
+            boolean complete) throws BpfException {
         StructLayout layout = RecordLayouts.CONFIG;
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment value = arena.allocate(layout);
             setInt(value, layout, "containers_only", settings.containersOnly() ? 1 : 0);
-            setInt(value, layout, "write_opens_only", settings.writeOpensOnly() ? 1 : 0);
-            setInt(value, layout, "include_count", includeCount);
-            setInt(value, layout, "exclude_count", excludeCount);
+            setInt(value, layout, "write_opens_only",
+                    complete && settings.writeOpensOnly() ? 1 : 0);
+            setInt(value, layout, "include_count",
+                    complete ? settings.includePrefixes().size() : 0);
+            setInt(value, layout, "exclude_count",
+                    complete ? settings.excludePrefixes().size() : 0);
             setInt(value, layout, "host_mnt_ns", identity.hostMountNamespace());
             setInt(value, layout, "self_tgid", identity.selfTgid());
+            setInt(value, layout, "sensitive_count",
+                    complete ? settings.sensitiveReadPrefixes().size() : 0);
             object.map(CONFIG_MAP).update(key(0), value.toArray(ValueLayout.JAVA_BYTE),
                     BpfMap.UPDATE_ANY);
         }
     }
 
+    /**
+     * Writes a prefix list; the '*' of a sensitive-read pattern is left out of the bytes and
+     * its position goes to star.
+     */
     private static void writePrefixes(BpfMap map, List<String> prefixes) throws BpfException {
         StructLayout layout = RecordLayouts.PREFIX;
         long bytesOffset = RecordLayouts.offset(layout, "bytes");
         for (int i = 0; i < RecordLayouts.PREFIX_COUNT_LIMIT; i++) {
-            byte[] bytes = i < prefixes.size()
-                    ? prefixes.get(i).getBytes(StandardCharsets.UTF_8) : new byte[0];
+            String prefix = i < prefixes.size() ? prefixes.get(i) : "";
+            int star = prefix.indexOf('*');
+            byte[] head = (star < 0 ? prefix : prefix.substring(0, star))
+                    .getBytes(StandardCharsets.UTF_8);
+            byte[] bytes = (star < 0 ? prefix : prefix.substring(0, star)
+                    + prefix.substring(star + 1)).getBytes(StandardCharsets.UTF_8);
             try (Arena arena = Arena.ofConfined()) {
                 MemorySegment value = arena.allocate(layout);
                 setInt(value, layout, "length", bytes.length);
+                setInt(value, layout, "star", star < 0 ? 0 : head.length);
                 MemorySegment.copy(bytes, 0, value, ValueLayout.JAVA_BYTE, bytesOffset,
                         bytes.length);
                 map.update(key(i), value.toArray(ValueLayout.JAVA_BYTE), BpfMap.UPDATE_ANY);

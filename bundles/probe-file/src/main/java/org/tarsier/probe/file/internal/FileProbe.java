@@ -36,8 +36,9 @@ import org.tarsier.libbpf.probe.ProbeSession;
  *
  * <p>Filters run in the kernel and change without reloading: tasks in the host's mount namespace
  * are dropped before any string is read unless {@code scope=all}; read-only opens are dropped
- * unless {@code opens=all}; include and exclude path prefixes are compared with the absolute
- * path. Events carry the container that a {@link ContainerResolver} reports for the task's
+ * unless {@code opens=all} or a path of the open is in the sensitive-read list; include and
+ * exclude path prefixes are compared with the absolute paths. An event passes when one of its
+ * paths passes. Events carry the container that a {@link ContainerResolver} reports for the task's
  * cgroup, or {@link ContainerInfo#HOST_INFO} while no resolver is registered.
  *
  * <p>Field conventions beyond {@link org.tarsier.api.event.FileEvent}: fd-based operations
@@ -45,7 +46,9 @@ import org.tarsier.libbpf.probe.ProbeSession;
  * carries AT_SYMLINK_NOFOLLOW; MKNOD keeps the file type bits of its mode (S_IFIFO, S_IFCHR
  * ...). The kernel builds absolute paths from dentries within the task's root; user space
  * removes {@code .}, {@code ..} and empty components lexically, without following symbolic
- * links. A symlink's content is reported as given.
+ * links. A successful open is the exception: its path is walked from the new file descriptor,
+ * so symbolic links are resolved, and the path as given becomes the event's requestedPath. A
+ * symlink's content is reported as given.
  *
  * <p>Drop counts: {@code ringbuf} counts records lost because the ring buffer was full;
  * {@code path_read}, {@code base_unresolved} and {@code cgroup_read} count records sent with a
@@ -89,6 +92,16 @@ public final class FileProbe extends AbstractProbe {
         @AttributeDefinition(description = "Never report paths that start with one of these"
                 + " prefixes; at most 16 of at most 255 bytes", required = false)
         String[] exclude_prefixes() default {};
+
+        @AttributeDefinition(description = "With opens=write, also report read-only opens of"
+                + " paths that start with one of these prefixes, matched against the opened"
+                + " file's path (symbolic links resolved) and the path as given. One * may end"
+                + " a component and matches the rest of it, as in /home/*/.ssh; at most 16;"
+                + " empty reports no read-only open", required = false)
+        String[] sensitive_read_prefixes() default {"/etc/shadow", "/etc/shadow-",
+            "/etc/gshadow", "/etc/gshadow-", "/etc/sudoers", "/etc/sudoers.d",
+            "/etc/master.passwd", "/etc/security/opasswd", "/root/.ssh", "/home/*/.ssh",
+            "/var/lib/*/.ssh", "/etc/ssh/ssh_host_*"};
 
         @AttributeDefinition(description = "Interval in milliseconds at which the poller drains"
                 + " the ring buffer, 10 to 10000; the kernel wakes it sooner only when 256 KiB"
@@ -185,7 +198,8 @@ public final class FileProbe extends AbstractProbe {
     /** Validates and applies a configuration; returns false if it was rejected. */
     private boolean applyConfig(Config config) {
         List<String> problems = Settings.problems(config.scope(), config.opens(),
-                config.include_prefixes(), config.exclude_prefixes(), config.poll_timeout_ms());
+                config.include_prefixes(), config.exclude_prefixes(),
+                config.sensitive_read_prefixes(), config.poll_timeout_ms());
         if (!problems.isEmpty()) {
             for (String problem : problems) {
                 logger.error("invalid configuration {}: {}; keeping the previous configuration"
@@ -194,7 +208,8 @@ public final class FileProbe extends AbstractProbe {
             return false;
         }
         settings = Settings.of(config.autoload(), config.scope(), config.opens(),
-                config.include_prefixes(), config.exclude_prefixes(), config.poll_timeout_ms());
+                config.include_prefixes(), config.exclude_prefixes(),
+                config.sensitive_read_prefixes(), config.poll_timeout_ms());
         return true;
     }
 

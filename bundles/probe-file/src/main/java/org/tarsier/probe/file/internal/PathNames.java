@@ -55,6 +55,27 @@ final class PathNames {
     }
 
     /**
+     * Returns whether a sensitive-read pattern matches a path. Without {@code *} it is a prefix
+     * as in {@link #matches}. With one, the bytes before the {@code *} start the path, the
+     * {@code *} takes the rest of that component, and the part after it matches the rest of the
+     * path as a prefix: {@code /home/*}{@code /.ssh} matches {@code /home/ann/.ssh/id_rsa}, and
+     * {@code /etc/ssh/ssh_host_*} matches {@code /etc/ssh/ssh_host_rsa_key}.
+     */
+    static boolean matchesPattern(String pattern, String path) {
+        int star = pattern.indexOf('*');
+        if (star < 0) {
+            return matches(pattern, path);
+        }
+        if (!path.startsWith(pattern.substring(0, star))) {
+            return false;
+        }
+        int componentEnd = path.indexOf('/', star);
+        String rest = componentEnd < 0 ? "" : path.substring(componentEnd);
+        String tail = pattern.substring(star + 1);
+        return tail.isEmpty() || matches(tail, rest);
+    }
+
+    /**
      * Returns whether a path passes the include and exclude lists: it matches an include
      * prefix, or the include list is empty, and it matches no exclude prefix.
      */

@@ -63,6 +63,11 @@ final class RecordDecoder {
      */
     record Decoded(FileEvent event, int recordFlags) {
 
+        /** Returns whether the path is the opened file's and the target slot the given one. */
+        boolean pathResolved() {
+            return (recordFlags & RecordLayouts.FILE_PATH_RESOLVED) != 0;
+        }
+
         /** Returns whether the task was outside the host's mount namespace. */
         boolean inContainer() {
             return (recordFlags & RecordLayouts.FILE_IN_CONTAINER) != 0;
@@ -119,6 +124,12 @@ final class RecordDecoder {
         String target = operation == FileOperation.SYMLINK ? rawTarget
                 : path(rawTarget, flags & RecordLayouts.FILE_TARGET_TRUNCATED,
                         flags & RecordLayouts.FILE_TARGET_UNRESOLVED);
+        // a resolved open carries the path as given in the target's place
+        String requested = path;
+        if ((flags & RecordLayouts.FILE_PATH_RESOLVED) != 0) {
+            requested = target;
+            target = "";
+        }
         String cgroupPath = cgroupPath(
                 string(record, CGROUP_PARENT, RecordLayouts.CGROUP_NAME_SIZE),
                 string(record, CGROUP_LEAF, RecordLayouts.CGROUP_NAME_SIZE));
@@ -128,7 +139,8 @@ final class RecordDecoder {
                 attribution.containerOf(header.cgroupId(), cgroupPath), operation, path, target,
                 record.get(JAVA_INT_UNALIGNED, FLAGS), record.get(JAVA_INT_UNALIGNED, MODE),
                 record.get(JAVA_INT_UNALIGNED, OWNER_UID),
-                record.get(JAVA_INT_UNALIGNED, OWNER_GID), result, ErrnoNames.ofResult(result));
+                record.get(JAVA_INT_UNALIGNED, OWNER_GID), result, ErrnoNames.ofResult(result),
+                requested);
         return new Decoded(event, flags);
     }
 

@@ -33,6 +33,7 @@ final class RecordLayouts {
     static final int FILE_PATH_UNRESOLVED = 1 << 2;
     static final int FILE_TARGET_UNRESOLVED = 1 << 3;
     static final int FILE_IN_CONTAINER = 1 << 4;
+    static final int FILE_PATH_RESOLVED = 1 << 5;
 
     static final StructLayout HEADER = MemoryLayout.structLayout(
             JAVA_LONG.withName("boot_ns"),
@@ -68,12 +69,13 @@ final class RecordLayouts {
             JAVA_INT.withName("include_count"),
             JAVA_INT.withName("exclude_count"),
             JAVA_INT.withName("host_mnt_ns"),
-            JAVA_INT.withName("self_tgid"))
+            JAVA_INT.withName("self_tgid"),
+            JAVA_INT.withName("sensitive_count"))
             .withName("file_config");
 
     static final StructLayout PREFIX = MemoryLayout.structLayout(
             JAVA_INT.withName("length"),
-            JAVA_INT.withName("reserved"),
+            JAVA_INT.withName("star"),
             MemoryLayout.sequenceLayout(PREFIX_SIZE, JAVA_BYTE).withName("bytes"))
             .withName("path_prefix");
 

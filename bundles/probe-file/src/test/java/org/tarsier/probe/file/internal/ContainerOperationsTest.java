@@ -210,6 +210,41 @@ class ContainerOperationsTest {
         }
     }
 
+    @Test
+    void openThroughSymlinkNamesOpenedFile() throws Exception {
+        try (KernelProbe probe = KernelProbe.start()) {
+            Commands.Container container = Commands.runContainer("mkdir /tmp/real"
+                    + " && ln -s /tmp/real /tmp/alias && " + Commands.HELPER_IN_CONTAINER
+                    + " open /tmp/alias/f 0101 0644 + chdir /tmp/alias"
+                    + " + open ../alias/g 0101 0644");
+            probe.settle(QUIET, TIMEOUT);
+
+            List<FileEvent> opens = probe.events(fromHelper(container)
+                    .and(e -> e.operation() == FileOperation.OPEN));
+            List<String> paths = opens.stream().map(FileEvent::path).toList();
+            List<String> requested = opens.stream().map(FileEvent::requestedPath).toList();
+
+            assertEquals(List.of("/tmp/real/f", "/tmp/real/g"), paths);
+            // the kernel resolved the link at chdir, so the cwd is /tmp/real
+            assertEquals(List.of("/tmp/alias/f", "/tmp/alias/g"), requested);
+        }
+    }
+
+    @Test
+    void openOfPipeKeepsGivenPath() throws Exception {
+        try (KernelProbe probe = KernelProbe.start()) {
+            Commands.Container container = Commands.runContainer(Commands.HELPER_IN_CONTAINER
+                    + " open /proc/self/fd/1 01 0 | cat");
+            probe.settle(QUIET, TIMEOUT);
+
+            FileEvent open = only(probe, container, "fileops", FileOperation.OPEN);
+
+            assertEquals("/proc/self/fd/1", open.path());
+            assertEquals("/proc/self/fd/1", open.requestedPath());
+            assertTrue(open.result() >= 0, "result " + open.result());
+        }
+    }
+
     private static void assertEvent(Expected expected, FileEvent event, String containerId) {
         assertEquals(expected.mode(), event.mode(), expected + " mode");
         assertEquals(expected.ownerUid(), event.ownerUid(), expected + " owner uid");

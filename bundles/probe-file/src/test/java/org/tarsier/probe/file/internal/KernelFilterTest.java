@@ -25,7 +25,8 @@ class KernelFilterTest {
     @Test
     void hostTasksNeedScopeAll() throws Exception {
         Path directory = Files.createTempDirectory("tarsier-file-host");
-        Settings all = new Settings(true, false, true, List.of(), List.of(), 100);
+        Settings all = new Settings(true, false, true, List.of(), List.of(),
+                Settings.DEFAULT_SENSITIVE_READ_PREFIXES, 100);
         try (KernelProbe probe = KernelProbe.start()) {
             runOnHost(directory.resolve("hidden"));
             probe.settle(QUIET, TIMEOUT);
@@ -48,7 +49,8 @@ class KernelFilterTest {
 
     @Test
     void readOnlyOpensNeedOpensAll() throws Exception {
-        Settings allOpens = new Settings(true, true, false, List.of(), List.of(), 100);
+        Settings allOpens = new Settings(true, true, false, List.of(), List.of(),
+                Settings.DEFAULT_SENSITIVE_READ_PREFIXES, 100);
         String script = Commands.HELPER_IN_CONTAINER + " open /etc/hostname 0 0";
         try (KernelProbe probe = KernelProbe.start()) {
             Commands.Container before = Commands.runContainer(script);
@@ -70,7 +72,7 @@ class KernelFilterTest {
     @Test
     void prefixListsFilterInKernelAndAfterNormalising() throws Exception {
         Settings prefixes = new Settings(true, true, true, List.of("/tmp/inc"),
-                List.of("/tmp/inc/skip"), 100);
+                List.of("/tmp/inc/skip"), Settings.DEFAULT_SENSITIVE_READ_PREFIXES, 100);
         try (KernelProbe probe = KernelProbe.start(prefixes)) {
             Commands.Container container = Commands.runContainer(
                     "mkdir -p /tmp/inc/skip /tmp/other && " + Commands.HELPER_IN_CONTAINER
@@ -95,7 +97,7 @@ class KernelFilterTest {
 
     @Test
     void ownProcessIsNeverReported() throws Exception {
-        Settings all = new Settings(true, false, false, List.of(), List.of(), 100);
+        Settings all = new Settings(true, false, false, List.of(), List.of(), List.of(), 100);
         Path file = Files.createTempFile("tarsier-file-self", ".txt");
         try (KernelProbe probe = KernelProbe.start(all)) {
             Files.writeString(file, "written by the agent itself");

@@ -41,6 +41,24 @@ class PathNamesTest {
 
     @ParameterizedTest
     @CsvSource({
+        "/etc/shadow, /etc/shadow, true",
+        "/etc/shadow, /etc/shadow-, false",
+        "/home/*/.ssh, /home/ann/.ssh/id_rsa, true",
+        "/home/*/.ssh, /home/ann/.ssh, true",
+        "/home/*/.ssh, /home/ann/.sshx/id_rsa, false",
+        "/home/*/.ssh, /home/ann/b/.ssh/id_rsa, false",
+        "/home/*/.ssh, /home/ann, false",
+        "/home/*/.ssh, /homes/ann/.ssh, false",
+        "/etc/ssh/ssh_host_*, /etc/ssh/ssh_host_rsa_key, true",
+        "/etc/ssh/ssh_host_*, /etc/ssh/ssh_host_, true",
+        "/etc/ssh/ssh_host_*, /etc/ssh/sshd_config, false"
+    })
+    void matchesPatternWithOneStar(String pattern, String path, boolean expected) {
+        assertEquals(expected, PathNames.matchesPattern(pattern, path));
+    }
+
+    @ParameterizedTest
+    @CsvSource({
         "/tmp/inc/a, true",
         "/tmp/inc/skip/c, false",
         "/tmp/other, false"

@@ -50,6 +50,27 @@ class RecordDecoderTest {
     }
 
     @Test
+    void resolvedOpenKeepsRequestedPath() {
+        MemorySegment record = record(1, RecordLayouts.FILE_PATH_RESOLVED, "/etc/shadow",
+                "/tmp/../tmp/link", 3);
+
+        RecordDecoder.Decoded decoded = decoder.decode(record);
+
+        assertTrue(decoded.pathResolved(), "path resolved");
+        assertEquals("/etc/shadow", decoded.event().path());
+        assertEquals("/tmp/link", decoded.event().requestedPath());
+        assertEquals("", decoded.event().targetPath());
+    }
+
+    @Test
+    void unresolvedOpenRequestedPathIsPath() {
+        FileEvent event = decoder.decode(record(1, 0, "/etc/./shadow", "", -13)).event();
+
+        assertEquals("/etc/shadow", event.path());
+        assertEquals("/etc/shadow", event.requestedPath());
+    }
+
+    @Test
     void truncatedAndUnresolvedPathsAreMarked() {
         MemorySegment truncated = record(1, RecordLayouts.FILE_PATH_TRUNCATED, "/deep/file", "",
                 3);

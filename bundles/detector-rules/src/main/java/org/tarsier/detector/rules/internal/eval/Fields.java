@@ -180,9 +180,14 @@ public final class Fields {
         add("fd.name", FieldType.STRING, Fields::fdName);
         // NOTE: the file probe reports paths already made absolute, so fd.nameraw is the path
         // before "." and ".." are removed, not always the exact string passed to the syscall.
-        add("fd.nameraw", FieldType.STRING, c -> c.event() instanceof FileEvent f
-                ? (f.operation() == FileOperation.RENAME ? f.targetPath() : f.path())
-                : null);
+        // For an open it is the path as given, while fd.name is the opened file's path with
+        // symbolic links resolved.
+        add("fd.nameraw", FieldType.STRING, c -> switch (c.event()) {
+            case FileEvent f when f.operation() == FileOperation.RENAME -> f.targetPath();
+            case FileEvent f when f.operation() == FileOperation.OPEN -> f.requestedPath();
+            case FileEvent f -> f.path();
+            default -> null;
+        });
         add("fd.directory", FieldType.STRING, c -> directory(fdName(c)));
         add("fd.filename", FieldType.STRING, c -> filename(fdName(c)));
         add("fd.typechar", FieldType.STRING, c -> switch (c.event()) {

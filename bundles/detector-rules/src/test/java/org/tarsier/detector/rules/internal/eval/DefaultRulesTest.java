@@ -162,6 +162,28 @@ class DefaultRulesTest {
     }
 
     @Test
+    void readsThroughUnknownLinksFire() throws Exception {
+        Rules rules = defaults();
+
+        assertTrue(rules.fired(Events.resolvedOpen(CONTAINER, 100, "cat", "/etc/shadow",
+                "/mnt/links/x")).contains("Read shadow or sudoers file"));
+        assertTrue(rules.fired(Events.resolvedOpen(CONTAINER, 100, "cat", "/root/.ssh/id_rsa",
+                "/tmp/k")).contains("Read SSH private key"));
+    }
+
+    @Test
+    void sshHostKeyReadFires() throws Exception {
+        Rules rules = defaults();
+
+        assertTrue(rules.fired(Events.open(CONTAINER, 100, "cat", "/etc/ssh/ssh_host_rsa_key",
+                0)).contains("Read SSH private key"));
+        assertFalse(rules.fired(Events.open(CONTAINER, 100, "cat",
+                "/etc/ssh/ssh_host_rsa_key.pub", 0)).contains("Read SSH private key"));
+        assertFalse(rules.fired(Events.open(CONTAINER, 100, "cat", "/etc/ssh/sshd_config", 0))
+                .contains("Read SSH private key"));
+    }
+
+    @Test
     void shellConnectingOutFires() throws Exception {
         Rules rules = defaults();
         rules.alerts(Events.exec(CONTAINER, 100, 50, "/bin/bash", "bash"));

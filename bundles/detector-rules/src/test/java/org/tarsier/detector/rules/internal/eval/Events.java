@@ -57,6 +57,13 @@ final class Events {
         return file(container, pid, comm, FileOperation.OPEN, path, "", flags, 0644, 3);
     }
 
+    /** An open that the file probe resolved: path is the opened file, requested as given. */
+    static FileEvent resolvedOpen(ContainerInfo container, int pid, String comm, String path,
+            String requested) {
+        return new FileEvent(header(pid, 1, comm), container, FileOperation.OPEN, path, "", 0,
+                0, -1, -1, 3, "", requested);
+    }
+
     static FileEvent file(ContainerInfo container, int pid, String comm, FileOperation op,
             String path, String target, int flags, int mode, long result) {
         return new FileEvent(header(pid, 1, comm), container, op, path, target, flags, mode, -1,

@@ -162,6 +162,15 @@ class OperatorsTest {
     }
 
     @Test
+    void resolvedOpenSetsOpenedFileAsFdName() throws Exception {
+        Rules rules = Rules.condition("fd.name = /etc/shadow and fd.nameraw = /tmp/x"
+                + " and evt.arg.name = /etc/shadow");
+
+        assertTrue(rules.matches(Events.resolvedOpen(Events.HOST, 5, "cat", "/etc/shadow",
+                "/tmp/x")));
+    }
+
+    @Test
     void renameSetsNewPathAsFdName() throws Exception {
         Rules rules = Rules.condition("evt.type = rename and fd.name = /etc/passwd"
                 + " and evt.arg.oldpath = /tmp/p");
