@@ -67,6 +67,14 @@ public class AgentLifecycle {
                         + " detach",
                 min = "0")
         int drain_timeout_seconds() default DEFAULT_DRAIN_TIMEOUT_SECONDS;
+
+        @AttributeDefinition(
+                name = "Readiness grace",
+                description = "Seconds between /readyz turning 503 and the probes detaching,"
+                        + " within the shutdown timeout, so that a monitoring system sees the"
+                        + " agent stopping",
+                min = "0")
+        int readiness_grace_seconds() default 0;
     }
 
     @Reference(service = LoggerFactory.class)
@@ -89,7 +97,7 @@ public class AgentLifecycle {
     private final FrameworkListener startedListener = this::frameworkEvent;
     private BundleContext context;
     private volatile GracefulShutdown.Limits limits = new GracefulShutdown.Limits(
-            DEFAULT_SHUTDOWN_TIMEOUT_SECONDS * 1000L, DEFAULT_DRAIN_TIMEOUT_SECONDS * 1000L);
+            DEFAULT_SHUTDOWN_TIMEOUT_SECONDS * 1000L, DEFAULT_DRAIN_TIMEOUT_SECONDS * 1000L, 0);
     private volatile GracefulShutdown shutdown;
     private Signals signals;
     private Thread shutdownHook;
@@ -103,18 +111,14 @@ public class AgentLifecycle {
         if (context.getBundle(0).getState() == Bundle.ACTIVE) {
             notifyReady();
         }
-        logger.info("Agent lifecycle started: shutdown.timeout.seconds={},"
-                + " drain.timeout.seconds={}, signals: {}, systemd notify socket: {}",
-                limits.shutdownTimeoutMillis() / 1000, limits.drainTimeoutMillis() / 1000,
-                handling, notifier.enabled() ? notifier.socketPath() : "none");
+        logger.info("Agent lifecycle started: {}, signals: {}, systemd notify socket: {}",
+                describe(limits), handling, notifier.enabled() ? notifier.socketPath() : "none");
     }
 
     @Modified
     void modified(Config config, Map<String, Object> properties) {
         apply(config, properties);
-        logger.info("Agent lifecycle reconfigured: shutdown.timeout.seconds={},"
-                + " drain.timeout.seconds={}", limits.shutdownTimeoutMillis() / 1000,
-                limits.drainTimeoutMillis() / 1000);
+        logger.info("Agent lifecycle reconfigured: {}", describe(limits));
     }
 
     @Deactivate
@@ -199,23 +203,30 @@ public class AgentLifecycle {
     }
 
     private void apply(Config config, Map<String, Object> properties) {
-        int shutdownSeconds = config.shutdown_timeout_seconds();
-        int drainSeconds = config.drain_timeout_seconds();
-        if (shutdownSeconds < 1) {
-            reject("shutdown.timeout.seconds", properties, "an integer of at least 1");
-            shutdownSeconds = (int) (limits.shutdownTimeoutMillis() / 1000);
-        }
-        if (drainSeconds < 0) {
-            reject("drain.timeout.seconds", properties, "an integer of at least 0");
-            drainSeconds = (int) (limits.drainTimeoutMillis() / 1000);
-        }
-        limits = new GracefulShutdown.Limits(shutdownSeconds * 1000L, drainSeconds * 1000L);
+        long shutdown = checked(config.shutdown_timeout_seconds(), 1,
+                "shutdown.timeout.seconds", limits.shutdownTimeoutMillis(), properties);
+        long drain = checked(config.drain_timeout_seconds(), 0, "drain.timeout.seconds",
+                limits.drainTimeoutMillis(), properties);
+        long grace = checked(config.readiness_grace_seconds(), 0, "readiness.grace.seconds",
+                limits.graceMillis(), properties);
+        limits = new GracefulShutdown.Limits(shutdown, drain, grace);
     }
 
-    private void reject(String property, Map<String, Object> properties, String expected) {
+    /** Returns {@code seconds} in milliseconds, or logs an error and returns the previous value. */
+    private long checked(int seconds, int min, String property, long previousMillis,
+            Map<String, Object> properties) {
+        if (seconds >= min) {
+            return seconds * 1000L;
+        }
         InvalidProperty invalid = new InvalidProperty(PID, property, properties.get(property),
-                expected);
-        logger.error(invalid.message(property + "=" + (property.startsWith("shutdown")
-                ? limits.shutdownTimeoutMillis() / 1000 : limits.drainTimeoutMillis() / 1000)));
+                "an integer of at least " + min);
+        logger.error(invalid.message(property + "=" + previousMillis / 1000));
+        return previousMillis;
+    }
+
+    private static String describe(GracefulShutdown.Limits limits) {
+        return "shutdown.timeout.seconds=" + limits.shutdownTimeoutMillis() / 1000
+                + ", drain.timeout.seconds=" + limits.drainTimeoutMillis() / 1000
+                + ", readiness.grace.seconds=" + limits.graceMillis() / 1000;
     }
 }

@@ -29,7 +29,8 @@ import org.tarsier.api.probe.Probe;
  * Stops the agent in order after SIGTERM or SIGINT.
  *
  * <p>The steps are: tell systemd {@code STOPPING=1} and send {@link Topics#AGENT_STOPPING} so
- * that {@code /readyz} fails; unload every probe, which detaches its BPF programs; wait, within
+ * that {@code /readyz} fails; wait the readiness grace period, so that a monitoring system can
+ * see the agent as stopping before it stops observing; unload every probe, which detaches its BPF programs; wait, within
  * the drain timeout, until Event Admin has delivered a marker event posted after the last probe
  * event, once for events and once more for the alerts they caused; then stop the framework, so
  * every output flushes and closes in its deactivation. The process then exits with status 0, or
@@ -46,7 +47,7 @@ final class GracefulShutdown {
     private static final String DRAIN_TOPIC = Topics.AGENT_PREFIX + "DRAINED";
 
     /** Shutdown and drain bounds in milliseconds. */
-    record Limits(long shutdownTimeoutMillis, long drainTimeoutMillis) {
+    record Limits(long shutdownTimeoutMillis, long drainTimeoutMillis, long graceMillis) {
     }
 
     private final BundleContext context;
@@ -90,6 +91,7 @@ final class GracefulShutdown {
         logger.info("{} received: stopping the agent, timeout {} ms (drain {} ms)", reason,
                 limits.shutdownTimeoutMillis(), limits.drainTimeoutMillis());
         announceStopping();
+        waitGrace();
         unloadProbes();
         drain("events");
         drain("alerts");
@@ -150,6 +152,18 @@ final class GracefulShutdown {
             return;
         }
         admin.sendEvent(new Event(Topics.AGENT_STOPPING, Map.of()));
+    }
+
+    private void waitGrace() {
+        long grace = Math.min(limits.graceMillis(), remainingMillis());
+        if (grace <= 0) {
+            return;
+        }
+        try {
+            Thread.sleep(grace);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     private void unloadProbes() {
