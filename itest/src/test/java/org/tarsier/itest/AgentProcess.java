@@ -134,7 +134,7 @@ final class AgentProcess implements AutoCloseable {
         return http.send(request, HttpResponse.BodyHandlers.ofString());
     }
 
-    /** Returns the status of GET {@code path}, or -1 while the endpoint does not answer. */
+    /** Returns the status of GET {@code path}, or -1 while the endpoint does not respond. */
     int status(String path) throws InterruptedException {
         try {
             return get(path).statusCode();
@@ -143,7 +143,7 @@ final class AgentProcess implements AutoCloseable {
         }
     }
 
-    /** Waits until GET {@code path} returns {@code expected}, or fails with the last answer. */
+    /** Waits until GET {@code path} returns {@code expected}, or fails with the last response. */
     void awaitStatus(String path, int expected, long seconds) throws Exception {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
         String last = "no answer";
@@ -182,7 +182,7 @@ final class AgentProcess implements AutoCloseable {
         return output;
     }
 
-    /** Returns the ids of the BPF programs that this agent process holds open. */
+    /** Returns the ids of the BPF programs that this agent process has open. */
     List<Integer> programIds() throws IOException, InterruptedException {
         Docker.Result result = Docker.run(List.of("bpftool", "prog", "list"), 30);
         if (result.exitCode() != 0) {

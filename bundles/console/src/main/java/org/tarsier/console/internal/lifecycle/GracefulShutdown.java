@@ -108,7 +108,7 @@ final class GracefulShutdown {
 
     /**
      * Makes sure the process ends with the chosen status: a watchdog ends it at the timeout, and
-     * a shutdown hook holds any other exit (the launcher exits when the framework stops) until
+     * a shutdown hook delays any other exit (the launcher exits when the framework stops) until
      * the status is decided.
      */
     private void guardExit() {
@@ -191,7 +191,7 @@ final class GracefulShutdown {
     }
 
     /** Posts a marker and waits until Event Admin delivers it, within the drain timeout. */
-    private void drain(String what) {
+    private void drain(String queued) {
         EventAdmin admin = eventAdmin.get();
         if (admin == null) {
             return;
@@ -207,11 +207,11 @@ final class GracefulShutdown {
             admin.postEvent(new Event(DRAIN_TOPIC, Map.of()));
             long bound = Math.min(limits.drainTimeoutMillis(), remainingMillis());
             if (delivered.await(bound, TimeUnit.MILLISECONDS)) {
-                logger.info("Event Admin delivered the queued {} in {} ms", what,
+                logger.info("Event Admin delivered the queued {} in {} ms", queued,
                         TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start));
             } else {
                 logger.warn("Event Admin did not deliver the queued {} within {} ms; stopping"
-                        + " anyway", what, bound);
+                        + " anyway", queued, bound);
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

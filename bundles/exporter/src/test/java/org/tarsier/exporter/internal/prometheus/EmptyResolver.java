@@ -6,7 +6,7 @@ import java.util.List;
 import org.tarsier.api.container.ContainerInfo;
 import org.tarsier.api.container.ContainerResolver;
 
-/** A container resolver that sees no container: every cgroup belongs to the host. */
+/** A container resolver with no containers: every cgroup resolves to the host. */
 final class EmptyResolver implements ContainerResolver {
 
     @Override
