@@ -77,8 +77,26 @@ final class AgentProcess implements AutoCloseable {
 
     /** Starts the agent with the given extra environment, for example NOTIFY_SOCKET. */
     void start(Map<String, String> environment) throws IOException {
-        ProcessBuilder builder = new ProcessBuilder(
-                HOME.resolve("deploy/systemd/tarsier-agent").toString());
+        start(environment, List.of());
+    }
+
+    /**
+     * Starts the agent without the named capabilities in its bounding set, for example
+     * {@code bpf} and {@code sys_admin}, through setpriv(1).
+     */
+    void startWithout(List<String> capabilities) throws IOException {
+        StringBuilder bounding = new StringBuilder();
+        for (String capability : capabilities) {
+            bounding.append(bounding.isEmpty() ? "" : ",").append('-').append(capability);
+        }
+        start(Map.of(), List.of("setpriv", "--bounding-set", bounding.toString(), "--"));
+    }
+
+    private void start(Map<String, String> environment, List<String> prefix)
+            throws IOException {
+        List<String> command = new ArrayList<>(prefix);
+        command.add(HOME.resolve("deploy/systemd/tarsier-agent").toString());
+        ProcessBuilder builder = new ProcessBuilder(command);
         builder.environment().put("JAVA_HOME", System.getProperty("java.home"));
         builder.environment().put("TARSIER_PREFIX", root.resolve("prefix").toString());
         builder.environment().put("TARSIER_CONFIG", config.toString());

@@ -128,6 +128,22 @@ public class DaemonProcessTest {
     }
 
     @Test
+    public void readinessNamesRefusedProbe() throws Exception {
+        AgentProcess agent = track(new AgentProcess(root, Map.of()));
+        agent.startWithout(List.of("bpf", "sys_admin"));
+
+        HttpResponse<String> refused = awaitStatusResponse(agent, "/readyz", 503, 60);
+        String body = awaitProbeFailure(agent, 60);
+        agent.signal("TERM");
+        int exit = agent.awaitExit(40);
+
+        assertTrue("/readyz names a failed probe: " + body, body.contains("\"FAILED\""));
+        assertTrue("/readyz 503 body is JSON: " + refused.body(),
+                refused.body().startsWith("{\"status\":\"failing\""));
+        assertEquals("exit status; log:\n" + agent.log(), 0, exit);
+    }
+
+    @Test
     public void timeoutForcesNonZeroExit() throws Exception {
         AgentProcess agent = track(new AgentProcess(root, Map.of("org.tarsier.agent",
                 Map.of("shutdown.timeout.seconds", "1", "readiness.grace.seconds", "30"))));
@@ -227,6 +243,24 @@ public class DaemonProcessTest {
         }
         throw new AssertionError(path + " did not return " + expected + " within " + seconds
                 + " s; last answer: " + last);
+    }
+
+    /** Waits until /readyz lists a probe in state FAILED, and returns that body. */
+    private static String awaitProbeFailure(AgentProcess agent, long seconds) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+        String last = "no answer";
+        while (System.nanoTime() < deadline) {
+            try {
+                last = agent.get("/readyz").body();
+                if (last.contains("\"FAILED\"")) {
+                    return last;
+                }
+            } catch (IOException e) {
+                last = e.toString();
+            }
+            Thread.sleep(200);
+        }
+        return last;
     }
 
     private static String awaitLogLine(AgentProcess agent, String fragment, long seconds)
