@@ -31,7 +31,7 @@ final class AgentProcess implements AutoCloseable {
             .normalize();
     private static final Path AGENT_JAR = Path.of(System.getProperty("tarsier.agent.jar",
             HOME.resolve("runtime/target/tarsier.jar").toString())).toAbsolutePath();
-    private static final Pattern PROGRAM_RECORD = Pattern.compile("^(\\d+): ",
+    private static final Pattern PROGRAM_ID = Pattern.compile("^prog_id:\\s+(\\d+)$",
             Pattern.MULTILINE);
 
     private final Path root;
@@ -200,18 +200,26 @@ final class AgentProcess implements AutoCloseable {
         return output;
     }
 
-    /** Returns the ids of the BPF programs that this agent process has open. */
-    List<Integer> programIds() throws IOException, InterruptedException {
-        Docker.Result result = Docker.run(List.of("bpftool", "prog", "list"), 30);
-        if (result.exitCode() != 0) {
-            throw new IOException("bpftool prog list failed: " + result.stderr());
-        }
+    /**
+     * Returns the ids of the BPF programs that this agent process has open, read from the
+     * {@code prog_id} lines of its file descriptors' fdinfo. Debian's bpftool 7.1 is built
+     * without the {@code pids} column, so {@code bpftool prog list} cannot tell.
+     */
+    List<Integer> programIds() throws IOException {
         List<Integer> ids = new ArrayList<>();
-        String owner = "(" + pid() + ")";
-        for (String record : result.stdout().split("\n(?=\\d+: )")) {
-            Matcher id = PROGRAM_RECORD.matcher(record);
-            if (id.find() && record.contains("pids ") && record.contains(owner)) {
-                ids.add(Integer.parseInt(id.group(1)));
+        Path fdinfo = Path.of("/proc", Long.toString(pid()), "fdinfo");
+        try (Stream<Path> files = Files.list(fdinfo)) {
+            for (Path file : (Iterable<Path>) files::iterator) {
+                String text;
+                try {
+                    text = Files.readString(file);
+                } catch (IOException e) {
+                    continue; // the descriptor was closed after the listing
+                }
+                Matcher id = PROGRAM_ID.matcher(text);
+                if (id.find() && !ids.contains(Integer.parseInt(id.group(1)))) {
+                    ids.add(Integer.parseInt(id.group(1)));
+                }
             }
         }
         return ids;

@@ -180,7 +180,7 @@ final class GracefulShutdown {
             }
             try {
                 probe.unload();
-                logger.info("probe {} detached: {}", probe.name(), probe.state());
+                logger.info("probe {} unloaded, state {}", probe.name(), probe.state());
             } catch (RuntimeException e) {
                 logger.error("failed to unload probe {} during shutdown; its programs go when"
                         + " the process exits", probe.name(), e);
