@@ -10,6 +10,7 @@ import java.util.function.LongSupplier;
 
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
+import org.osgi.framework.Constants;
 import org.osgi.framework.InvalidSyntaxException;
 import org.osgi.framework.ServiceReference;
 import org.tarsier.api.container.ContainerResolver;
@@ -140,7 +141,9 @@ final class HealthChecks {
         }
         for (Bundle bundle : context.getBundles()) {
             String name = bundle.getSymbolicName();
-            if (name == null || !name.startsWith(TARSIER_PREFIX)) {
+            // Fragments never become active, so only their hosts are checked.
+            if (name == null || !name.startsWith(TARSIER_PREFIX)
+                    || bundle.getHeaders("").get(Constants.FRAGMENT_HOST) != null) {
                 continue;
             }
             if (bundle.getState() != Bundle.ACTIVE) {
