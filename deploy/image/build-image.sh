@@ -58,8 +58,8 @@ base=tarsier/agent-base:$version
 
 # Returns the id of an image built by these scripts, or nothing.
 own_image_id() {
-    docker image inspect --format '{{index .Config.Labels "org.tarsier.image"}} {{.Id}}' "$1" \
-        2>/dev/null | sed -n 's/^\(agent\|base\) //p'
+    { docker image inspect --format '{{index .Config.Labels "org.tarsier.image"}} {{.Id}}' \
+        "$1" 2>/dev/null || true; } | sed -n 's/^\(agent\|base\) //p'
 }
 
 # Removes an image a rebuild replaced, so that rebuilds leave no untagged images behind.
@@ -81,9 +81,20 @@ mkdir -p "$staging/jars" "$rootfs/opt/tarsier/bin" "$rootfs/etc"
 
 # jdeps reads the bundles embedded in the exported jar, not the launcher jar around them.
 (cd "$staging/jars" && "$JAVA_HOME/bin/jar" xf "$jar" jar)
-modules=$("$JAVA_HOME/bin/jdeps" --ignore-missing-deps --multi-release 25 \
-    --print-module-deps "$staging"/jars/jar/*.jar 2>/dev/null | tail -n 1)
-[[ $modules =~ ^[a-z.,]+$ ]] || die "jdeps printed no module list for $jar: '$modules'"
+# One jar at a time: a jar with a module descriptor whose required modules are other bundles
+# (commons-fileupload requires servlet.api) makes a single jdeps run over all jars fail.
+modules=""
+for bundle in "$staging"/jars/jar/*.jar; do
+    if found=$("$JAVA_HOME/bin/jdeps" --ignore-missing-deps --multi-release 25 \
+            --print-module-deps "$bundle" 2>/dev/null | tail -n 1) &&
+            [[ $found =~ ^[a-z.,]+$ ]]; then
+        modules+=",$found"
+    else
+        log "jdeps could not read $(basename "$bundle"); its modules come from the fixed list"
+    fi
+done
+modules=${modules#,}
+[[ $modules =~ ^[a-z.,]+$ ]] || die "jdeps printed no module list for $jar"
 modules=$(tr ',' '\n' <<<"$modules,$extra_modules" | sort -u | paste -sd ,)
 log "jlink modules: $modules"
 "$JAVA_HOME/bin/jlink" --add-modules "$modules" --strip-debug --no-man-pages \

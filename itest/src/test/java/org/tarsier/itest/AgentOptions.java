@@ -55,6 +55,7 @@ final class AgentOptions {
         options.add(junitBundles());
         // Pax Exam sets org.osgi.framework.system.packages.extra itself; this option adds to it.
         options.add(systemPackage("com.sun.net.httpserver"));
+        options.add(systemPackage("sun.misc"));
         options.add(systemProperty("tarsier.home").value(System.getProperty("tarsier.home", "..")));
         options.add(systemProperty("felix.fileinstall.dir").value(configDir().toString()));
         options.add(systemProperty("org.osgi.service.log.admin.loglevel").value("INFO"));

@@ -38,6 +38,25 @@ public final class Topics {
     /** Topic of per-container feature windows, posted by the feature extractor. */
     public static final String FEATURE_WINDOW = "org/tarsier/feature/WINDOW";
 
+    /** Prefix of the agent's lifecycle topics. */
+    public static final String AGENT_PREFIX = "org/tarsier/agent/";
+
+    /**
+     * Topic sent synchronously when the agent begins a graceful shutdown, before any probe is
+     * detached, so that the readiness endpoint reports the agent as not ready.
+     *
+     * @since 1.3
+     */
+    public static final String AGENT_STOPPING = AGENT_PREFIX + "STOPPING";
+
+    /**
+     * Topic of the exporter's periodic liveness events; their delivery shows that Event Admin
+     * still dispatches asynchronous events.
+     *
+     * @since 1.3
+     */
+    public static final String AGENT_HEARTBEAT = AGENT_PREFIX + "HEARTBEAT";
+
     /** Property holding the {@link org.tarsier.api.feature.FeatureWindow} record itself. */
     public static final String PROPERTY_FEATURES = "tarsier.features";
 

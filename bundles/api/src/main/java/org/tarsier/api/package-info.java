@@ -3,7 +3,7 @@
  * alerts.
  */
 @Export
-@Version("1.2.0")
+@Version("1.3.0")
 package org.tarsier.api;
 
 import org.osgi.annotation.bundle.Export;

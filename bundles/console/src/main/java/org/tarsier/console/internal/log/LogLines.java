@@ -91,6 +91,16 @@ final class LogLines {
         return exception.toString();
     }
 
+    /**
+     * Returns the stack trace of an exception as {@link #format} writes it after the first line:
+     * one tab-indented line per frame, suppressed exception and cause.
+     */
+    static String stackTrace(Throwable exception) {
+        StringBuilder text = new StringBuilder();
+        appendStackTrace(text, exception);
+        return text.toString();
+    }
+
     private static void appendStackTrace(StringBuilder text, Throwable exception) {
         Set<Throwable> seen = Collections.newSetFromMap(new IdentityHashMap<>());
         seen.add(exception);

@@ -13,6 +13,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicReference;
 
+import org.osgi.framework.BundleContext;
 import org.osgi.framework.Constants;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -33,8 +34,10 @@ import org.osgi.service.metatype.annotations.Option;
 import org.tarsier.console.internal.InvalidProperty;
 
 /**
- * Copies OSGi log entries at or above a configured level to standard error, one line per entry
- * in the format of {@link LogLines}, for a terminal or journald.
+ * Copies OSGi log entries at or above a configured level to standard error in a configured
+ * {@link LogFormat}: one line per entry in {@code logfmt} or {@code json}, or the text form of
+ * {@link LogLines} for a terminal. The format {@code auto} chooses text when the Gogo shell reads
+ * a terminal and logfmt otherwise, as under systemd.
  *
  * <p>On activation the writer first writes the entries that the Log Service kept from before it
  * started ({@link LogReaderService#getLog()}, 100 entries by default in Felix Log 1.3.0), except
@@ -51,6 +54,8 @@ public class LogWriter implements LogListener {
     static final String PID = "org.tarsier.log";
     static final String LEVEL = "level";
     static final String DEFAULT_LEVEL = "INFO";
+    static final String FORMAT = "format";
+    static final String AUTO = "auto";
 
     /** Configuration of the log writer. */
     @ObjectClassDefinition(
@@ -74,6 +79,19 @@ public class LogWriter implements LogListener {
                     @Option(label = "TRACE", value = "TRACE")
                 })
         String level() default DEFAULT_LEVEL;
+
+        @AttributeDefinition(
+                name = "Format",
+                description = "Line format: logfmt or json (one line per entry), text"
+                        + " (multi-line, for a terminal), or auto: text when the shell prompt"
+                        + " is on, logfmt otherwise",
+                options = {
+                    @Option(label = "auto", value = AUTO),
+                    @Option(label = "logfmt", value = "logfmt"),
+                    @Option(label = "json", value = "json"),
+                    @Option(label = "text", value = "text")
+                })
+        String format() default AUTO;
     }
 
     /**
@@ -85,11 +103,16 @@ public class LogWriter implements LogListener {
 
     private static final AtomicReference<Handled> LAST_HANDLED = new AtomicReference<>();
 
+    /** Format of the last active instance, for lines written after the Log Service stopped. */
+    private static volatile LogFormat lastFormat = LogFormat.TEXT;
+
     private final PrintStream out;
     private final Object lock = new Object();
     private LogReaderService reader;
     private Object readerId;
     private volatile LogLevel level = LogLevel.INFO;
+    private volatile LogFormat format = LogFormat.TEXT;
+    private LogFormat autoFormat = LogFormat.TEXT;
     private Set<LogEntry> replayed;
     private long replayedMaxSequence;
 
@@ -112,21 +135,52 @@ public class LogWriter implements LogListener {
         this.readerId = properties.get(Constants.SERVICE_ID);
     }
 
+    LogWriter(PrintStream out, LogLevel level, LogFormat format) {
+        this(out, level);
+        this.format = format;
+    }
+
     @Activate
-    void activate(Config config, Map<String, Object> properties) {
+    void activate(BundleContext context, Config config, Map<String, Object> properties) {
+        autoFormat = interactive(context.getProperty("gosh.args")) ? LogFormat.TEXT
+                : LogFormat.LOGFMT;
         applyValid(config, properties);
         start(reader, readerId);
-        logger.info("Log writer started: level={}, output stderr", level);
+        logger.info("Log writer started: level={}, format={}, output stderr", level,
+                format.name().toLowerCase(Locale.ROOT));
     }
 
     @Modified
     void modified(Config config, Map<String, Object> properties) {
         LogLevel previous = level;
+        LogFormat previousFormat = format;
         applyValid(config, properties);
-        if (level != previous) {
+        if (level != previous || format != previousFormat) {
             // AUDIT passes every level filter, so the change shows even when INFO is filtered.
-            logger.audit("Log writer level changed from {} to {}", previous, level);
+            logger.audit("Log writer changed from level={}, format={} to level={}, format={}",
+                    previous, previousFormat.name().toLowerCase(Locale.ROOT), level,
+                    format.name().toLowerCase(Locale.ROOT));
         }
+    }
+
+    /** Returns the format in use. */
+    LogFormat format() {
+        return format;
+    }
+
+    /**
+     * Writes one entry of this bundle to standard error in the last configured format, without
+     * the Log Service, which has stopped when the agent reports its exit status.
+     */
+    public static void writeDirectly(LogLevel level, String message) {
+        System.err.print(lastFormat.format(System.currentTimeMillis(), level,
+                "org.tarsier.console", LogWriter.class.getName(), message, null));
+        System.err.flush();
+    }
+
+    /** Returns whether Gogo reads commands from standard input with these arguments. */
+    static boolean interactive(String goshArgs) {
+        return goshArgs == null || !goshArgs.contains("--nointeractive");
     }
 
     @Deactivate
@@ -198,7 +252,7 @@ public class LogWriter implements LogListener {
 
     private void handle(LogEntry entry) {
         if (level.implies(entry.getLogLevel())) {
-            out.print(LogLines.format(entry));
+            out.print(format.format(entry));
             out.flush();
         }
         LAST_HANDLED.updateAndGet(last -> last != null && Objects.equals(last.readerId(), readerId)
@@ -225,11 +279,21 @@ public class LogWriter implements LogListener {
         Optional<LogLevel> parsed = parseLevel(config.level());
         if (parsed.isPresent()) {
             level = parsed.get();
-            return;
+        } else {
+            InvalidProperty invalid = new InvalidProperty(PID, LEVEL, properties.get(LEVEL),
+                    "one of " + Arrays.toString(LogLevel.values()));
+            logger.error(invalid.message(LEVEL + "=" + level));
         }
-        InvalidProperty invalid = new InvalidProperty(PID, LEVEL, properties.get(LEVEL),
-                "one of " + Arrays.toString(LogLevel.values()));
-        logger.error(invalid.message(LEVEL + "=" + level));
+        Optional<LogFormat> parsedFormat = config.format().strip().equalsIgnoreCase(AUTO)
+                ? Optional.of(autoFormat) : LogFormat.parse(config.format());
+        if (parsedFormat.isPresent()) {
+            format = parsedFormat.get();
+            lastFormat = format;
+        } else {
+            InvalidProperty invalid = new InvalidProperty(PID, FORMAT, properties.get(FORMAT),
+                    "auto, logfmt, json or text");
+            logger.error(invalid.message(FORMAT + "=" + format.name().toLowerCase(Locale.ROOT)));
+        }
     }
 
     /** Returns the level with the given name, ignoring case, or empty if there is none. */

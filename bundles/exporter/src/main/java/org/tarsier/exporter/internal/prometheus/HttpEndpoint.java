@@ -8,6 +8,7 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -22,7 +23,9 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 
 /**
- * HTTP server of the JDK that serves {@code GET /metrics} and {@code GET /healthz}.
+ * HTTP server of the JDK that serves {@code GET /metrics}, {@code GET /livez},
+ * {@code GET /readyz} and {@code GET /healthz}, an alias of {@code /livez} that returns
+ * {@code ok} as plain text.
  *
  * <p>Binding runs on a thread of its own, so {@link #bind} returns without waiting for a host
  * name lookup or a busy port. A failed bind is logged as an error and retried with a delay that doubles from 1 s up to
@@ -43,10 +46,12 @@ final class HttpEndpoint implements AutoCloseable {
     private static final long FIRST_RETRY_MILLIS = 1_000;
     private static final long MAX_RETRY_MILLIS = 60_000;
     private static final int HTTP_THREADS = 2;
+    private static final Set<String> PATHS = Set.of("/metrics", "/livez", "/readyz", "/healthz");
     private static final byte[] HEALTHY = "ok\n".getBytes(StandardCharsets.US_ASCII);
 
     private final String pid;
     private final MetricsWriter metrics;
+    private final HealthChecks health;
     private final Logger logger;
     private final RateLimiter limiter = new RateLimiter(60_000);
     private final ScheduledExecutorService binder =
@@ -57,9 +62,10 @@ final class HttpEndpoint implements AutoCloseable {
     private volatile ExecutorService serverThreads;
     private long generation;
 
-    HttpEndpoint(String pid, MetricsWriter metrics, Logger logger) {
+    HttpEndpoint(String pid, MetricsWriter metrics, HealthChecks health, Logger logger) {
         this.pid = pid;
         this.metrics = metrics;
+        this.health = health;
         this.logger = logger;
     }
 
@@ -140,18 +146,30 @@ final class HttpEndpoint implements AutoCloseable {
         try (exchange) {
             String path = exchange.getRequestURI().getPath();
             String method = exchange.getRequestMethod();
-            if (!path.equals("/metrics") && !path.equals("/healthz")) {
+            if (!PATHS.contains(path)) {
                 respond(exchange, 404, "text/plain; charset=utf-8", bytes("not found: " + path));
             } else if (!method.equals("GET") && !method.equals("HEAD")) {
                 exchange.getResponseHeaders().set("Allow", "GET, HEAD");
                 respond(exchange, 405, "text/plain; charset=utf-8",
                         bytes("method " + method + " not allowed: use GET or HEAD"));
             } else if (path.equals("/healthz")) {
-                respond(exchange, 200, "text/plain; charset=utf-8", HEALTHY);
+                HealthChecks.Report live = health.liveness();
+                respond(exchange, live.ok() ? 200 : 503, "text/plain; charset=utf-8",
+                        live.ok() ? HEALTHY : bytes(live.json()));
+            } else if (path.equals("/livez")) {
+                serveReport(exchange, health.liveness());
+            } else if (path.equals("/readyz")) {
+                serveReport(exchange, health.readiness());
             } else {
                 serveMetrics(exchange);
             }
         }
+    }
+
+    private static void serveReport(HttpExchange exchange, HealthChecks.Report report)
+            throws IOException {
+        respond(exchange, report.ok() ? 200 : 503, "application/json",
+                report.json().getBytes(StandardCharsets.UTF_8));
     }
 
     private void serveMetrics(HttpExchange exchange) throws IOException {

@@ -6,6 +6,11 @@ import java.net.InetSocketAddress;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+import org.osgi.framework.BundleContext;
 
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -16,6 +21,7 @@ import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
 import org.osgi.service.component.annotations.ReferencePolicyOption;
 import org.osgi.service.event.Event;
+import org.osgi.service.event.EventAdmin;
 import org.osgi.service.event.EventConstants;
 import org.osgi.service.event.EventHandler;
 import org.osgi.service.log.Logger;
@@ -31,6 +37,7 @@ import org.tarsier.api.detector.Score;
 import org.tarsier.api.log.RateLimiter;
 import org.tarsier.api.probe.Probe;
 import org.tarsier.exporter.internal.ConfigReader;
+import org.tarsier.exporter.internal.NamedThreads;
 import org.tarsier.exporter.internal.OutputCounters;
 
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -38,8 +45,9 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 
 /**
  * Prometheus endpoint of the agent: {@code GET /metrics} in the Prometheus text format, or
- * OpenMetrics when the client asks for it, and {@code GET /healthz}, which returns 200 and
- * {@code ok}.
+ * OpenMetrics when the client asks for it, {@code GET /livez} and {@code GET /readyz}, which
+ * return 200 or 503 with a JSON body naming the failing checks (see {@link HealthChecks}), and
+ * {@code GET /healthz}, an alias of {@code /livez} that returns {@code ok} as plain text.
  *
  * <p>Metrics, in Prometheus naming conventions:
  * <ul>
@@ -80,6 +88,7 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
             EventConstants.EVENT_TOPIC + "=" + Topics.EVENT_PREFIX + "*",
             EventConstants.EVENT_TOPIC + "=" + Topics.ALERT_PREFIX + "*",
             EventConstants.EVENT_TOPIC + "=" + Topics.SCORE_PREFIX + "*",
+            EventConstants.EVENT_TOPIC + "=" + Topics.AGENT_PREFIX + "*",
             EventConstants.EVENT_DELIVERY + "=" + EventConstants.DELIVERY_ASYNC_UNORDERED
         })
 @Designate(ocd = PrometheusExporter.Config.class)
@@ -91,6 +100,8 @@ public final class PrometheusExporter implements EventHandler {
     static final int DEFAULT_CONTAINERS_MAX = 200;
     static final int MAX_CONTAINERS_MAX = 10_000;
     static final int DEFAULT_CONTAINERS_IDLE_SECONDS = 300;
+    static final long HEARTBEAT_MILLIS = 5_000;
+    static final long DISPATCH_TIMEOUT_MILLIS = 30_000;
 
     /** Configuration of the HTTP endpoint. */
     @ObjectClassDefinition(
@@ -141,6 +152,10 @@ public final class PrometheusExporter implements EventHandler {
     private final DetectorMeters detectorMeters;
     private final ContainerMeters containerMeters;
     private final HttpEndpoint endpoint;
+    private final HealthChecks health;
+    private final ScheduledExecutorService heartbeat = Executors.newSingleThreadScheduledExecutor(
+            new NamedThreads("tarsier-exporter-heartbeat"));
+    private volatile EventAdmin eventAdmin;
     private final RateLimiter limiter = new RateLimiter(60_000);
     private volatile ContainerResolver resolver;
     private JvmMeters jvmMeters;
@@ -149,15 +164,23 @@ public final class PrometheusExporter implements EventHandler {
 
     /** Creates the registry; DS passes the logger before it binds any probe or output. */
     @Activate
-    public PrometheusExporter(@Reference(service = LoggerFactory.class) Logger logger) {
+    public PrometheusExporter(@Reference(service = LoggerFactory.class) Logger logger,
+            BundleContext context) {
         this.logger = logger;
+        this.health = new HealthChecks(context, System::nanoTime,
+                TimeUnit.MILLISECONDS.toNanos(DISPATCH_TIMEOUT_MILLIS));
         this.eventMeters = new EventMeters(registry, logger);
         this.probeMeters = new ProbeMeters(registry, logger);
         this.outputMeters = new OutputMeters(registry, logger);
         this.detectorMeters = new DetectorMeters(registry, logger);
         this.containerMeters = new ContainerMeters(registry, settings.containers(),
                 System::nanoTime);
-        this.endpoint = new HttpEndpoint(PID, this::writeMetrics, logger);
+        this.endpoint = new HttpEndpoint(PID, this::writeMetrics, health, logger);
+    }
+
+    /** Creates an exporter outside a framework, whose readiness checks only tracked services. */
+    PrometheusExporter(Logger logger) {
+        this(logger, null);
     }
 
     @Activate
@@ -167,6 +190,8 @@ public final class PrometheusExporter implements EventHandler {
         settings = read(properties, settings);
         containerMeters.setLimits(settings.containers());
         endpoint.bind(settings.address(), settings.port());
+        heartbeat.scheduleWithFixedDelay(this::postHeartbeat, 0, HEARTBEAT_MILLIS,
+                TimeUnit.MILLISECONDS);
         logger.info("Prometheus exporter started: {}", describe(settings));
     }
 
@@ -188,6 +213,7 @@ public final class PrometheusExporter implements EventHandler {
 
     @Deactivate
     void deactivate() {
+        heartbeat.shutdownNow();
         endpoint.close();
         jvmMeters.close();
         probeMeters.clear();
@@ -204,10 +230,12 @@ public final class PrometheusExporter implements EventHandler {
             policyOption = ReferencePolicyOption.GREEDY)
     void addProbe(Probe probe) {
         probeMeters.add(probe);
+        health.addProbe(probe);
     }
 
     void removeProbe(Probe probe) {
         probeMeters.remove(probe);
+        health.removeProbe(probe);
     }
 
     @Reference(
@@ -240,11 +268,27 @@ public final class PrometheusExporter implements EventHandler {
             policyOption = ReferencePolicyOption.GREEDY)
     void setResolver(ContainerResolver containerResolver) {
         resolver = containerResolver;
+        health.setResolver(containerResolver);
     }
 
     void unsetResolver(ContainerResolver containerResolver) {
         if (resolver == containerResolver) {
             resolver = null;
+            health.setResolver(null);
+        }
+    }
+
+    @Reference(
+            cardinality = ReferenceCardinality.OPTIONAL,
+            policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    void setEventAdmin(EventAdmin admin) {
+        eventAdmin = admin;
+    }
+
+    void unsetEventAdmin(EventAdmin admin) {
+        if (eventAdmin == admin) {
+            eventAdmin = null;
         }
     }
 
@@ -258,7 +302,34 @@ public final class PrometheusExporter implements EventHandler {
             eventMeters.countAlert(topic, event.getProperty(Topics.PROPERTY_ALERT));
         } else if (topic.startsWith(Topics.SCORE_PREFIX)) {
             recordScore(topic, event.getProperty(Topics.PROPERTY_SCORE));
+        } else if (topic.equals(Topics.AGENT_HEARTBEAT)) {
+            health.heartbeatDelivered();
+        } else if (topic.equals(Topics.AGENT_STOPPING)) {
+            health.markStopping();
+            logger.info("agent stopping: /readyz returns 503 from now on");
         }
+    }
+
+    private void postHeartbeat() {
+        EventAdmin admin = eventAdmin;
+        if (admin == null) {
+            return;
+        }
+        try {
+            health.heartbeatPosted();
+            admin.postEvent(new Event(Topics.AGENT_HEARTBEAT, Map.of()));
+        } catch (RuntimeException e) {
+            if (limiter.permit("heartbeat")) {
+                logger.warn("failed to post the liveness heartbeat on {} ({} similar messages"
+                        + " suppressed)", Topics.AGENT_HEARTBEAT, limiter.suppressed("heartbeat"),
+                        e);
+            }
+        }
+    }
+
+    /** Returns the liveness and readiness checks served by the endpoint. */
+    HealthChecks health() {
+        return health;
     }
 
     private void recordScore(String topic, Object property) {

@@ -267,6 +267,30 @@ class PrometheusExporterTest {
     }
 
     @Test
+    void readyzReturnsJsonWithFailingChecks() throws Exception {
+        start(Map.of("port", 0));
+
+        HttpResponse<String> response = get("/readyz", Map.of());
+
+        assertEquals(503, response.statusCode());
+        assertEquals("{\"status\":\"failing\",\"failing\":[{\"component\":"
+                + "\"container-resolver\",\"state\":\"missing\",\"detail\":"
+                + "\"no ContainerResolver service is registered\"}]}\n", response.body());
+    }
+
+    @Test
+    void stoppingEventFailsReadiness() throws Exception {
+        start(Map.of("port", 0));
+        exporter.setResolver(new EmptyResolver());
+        assertEquals(200, get("/readyz", Map.of()).statusCode());
+
+        post(Topics.AGENT_STOPPING, Map.of());
+
+        assertEquals(503, get("/readyz", Map.of()).statusCode());
+        assertEquals(200, get("/livez", Map.of()).statusCode());
+    }
+
+    @Test
     void unknownPathReturnsNotFound() throws Exception {
         start(Map.of("port", 0));
 
