@@ -148,6 +148,10 @@ public class AgentLifecycle {
             Map<String, String> failed = signals.install(this::signal, Signals.TERM,
                     Signals.INT, Signals.HUP);
             failed.forEach((name, error) -> logger.warn("cannot handle SIG{}: {}", name, error));
+            for (String name : signals.wereIgnored()) {
+                logger.warn("SIG{} was ignored by the parent process (nohup does that for SIGHUP);"
+                        + " its default action was restored so that the agent handles it", name);
+            }
             return "SIGTERM, SIGINT and SIGHUP handled" + (failed.isEmpty() ? ""
                     : " except " + failed.keySet());
         } catch (NoClassDefFoundError e) {
