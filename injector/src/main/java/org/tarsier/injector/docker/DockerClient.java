@@ -30,7 +30,7 @@ public final class DockerClient {
     /** API version requested; Docker 20.10 serves 1.41, newer engines serve it too. */
     private static final String API = "/v1.41";
 
-    /** How long {@link #remove} retries while the engine answers 409 Conflict. */
+    /** Time during which {@link #remove} retries while the engine returns 409 Conflict. */
     private static final long REMOVE_TIMEOUT_NANOS = 30_000_000_000L;
 
     private final UnixHttpClient http;

@@ -165,10 +165,18 @@ public class AgentLifecycle {
         }
     }
 
+    /** Runs the SIGHUP reload and logs a failure that would otherwise end its thread silently. */
+    private void reload() {
+        try {
+            new ConfigReload(context, logger).run(configurationAdmin);
+        } catch (RuntimeException e) {
+            logger.error("SIGHUP: reload failed; the previous configuration stays active", e);
+        }
+    }
+
     private void signal(String name) {
         if (name.equals(Signals.HUP)) {
-            Thread reload = new Thread(() -> new ConfigReload(context, logger)
-                    .run(configurationAdmin), "tarsier-reload");
+            Thread reload = new Thread(this::reload, "tarsier-reload");
             reload.start();
             return;
         }

@@ -64,7 +64,7 @@ final class Signals {
         return List.copyOf(wereIgnored);
     }
 
-    /** Sets the signal's action to the default (SIG_DFL); returns false if libc refused. */
+    /** Sets the signal's action to the default (SIG_DFL). Returns false if libc rejected the call. */
     private static boolean resetToDefault(int number) {
         try {
             Linker linker = Linker.nativeLinker();

@@ -207,7 +207,7 @@ class DefaultRulesTest {
     }
 
     @Test
-    void imageLayerWrittenByTheEngineOnTheHostIsNoDroppedBinary() throws Exception {
+    void engineLayerWriteIsNotDropped() throws Exception {
         Rules rules = defaults();
         rules.alerts(Events.exec(HOST, 300, 1, "/usr/sbin/dockerd", "exe", "/var/lib/docker/x"));
         List<String> layer = rules.fired(Events.file(HOST, 300, "exe", FileOperation.OPEN,
@@ -219,7 +219,7 @@ class DefaultRulesTest {
     }
 
     @Test
-    void hostProcessWritingBelowBinaryDirStillFires() throws Exception {
+    void hostBinaryDirWriteFires() throws Exception {
         Rules rules = defaults();
         rules.alerts(Events.exec(HOST, 400, 1, "/tmp/dropper", "dropper"));
         List<String> fired = rules.fired(Events.file(HOST, 400, "dropper", FileOperation.OPEN,
