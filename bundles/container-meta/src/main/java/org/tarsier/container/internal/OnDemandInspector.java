@@ -37,8 +37,7 @@ final class OnDemandInspector {
     private final long timeoutMillis;
     private final Logger logger;
     private final RateLimiter rateLimiter = new RateLimiter(60_000);
-    private final Map<String, CompletableFuture<DockerContainer>> inFlight =
-            new ConcurrentHashMap<>();
+    private final Map<String, Request> inFlight = new ConcurrentHashMap<>();
 
     OnDemandInspector(DockerWatcher watcher, ContainerCatalog catalog, Executor workers,
             IntConsumer pidListener, long timeoutMillis, Logger logger) {
@@ -53,25 +52,36 @@ final class OnDemandInspector {
     /**
      * Returns the container from Docker, or null if Docker is unavailable, does not know the id,
      * or did not respond within the inspect timeout.
+     *
+     * <p>The timeout runs from the moment the first caller asked for the id, and every caller of
+     * that one request shares it. Each probe's poller resolves its own events. If each call
+     * waited a full timeout, a slow container would delay that probe's events by one timeout per
+     * event, far behind the other probes' events. After the shared timeout, callers get null at
+     * once until the request completes.
      */
     DockerContainer inspect(String id) {
         if (!watcher.connected() || catalog.isUnknown(id)) {
             return null;
         }
-        CompletableFuture<DockerContainer> future = inFlight.get(id);
-        if (future == null) {
+        Request request = inFlight.get(id);
+        if (request == null) {
             if (inFlight.size() >= MAX_IN_FLIGHT) {
                 return null;
             }
-            CompletableFuture<DockerContainer> created = new CompletableFuture<>();
-            future = inFlight.putIfAbsent(id, created);
-            if (future == null) {
-                future = created;
+            Request created = new Request(new CompletableFuture<>(),
+                    System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis));
+            request = inFlight.putIfAbsent(id, created);
+            if (request == null) {
+                request = created;
                 submit(id, created);
             }
         }
+        long waitNanos = request.deadlineNanos() - System.nanoTime();
         try {
-            return future.get(timeoutMillis, TimeUnit.MILLISECONDS);
+            if (waitNanos <= 0) {
+                return request.result().getNow(null);
+            }
+            return request.result().get(waitNanos, TimeUnit.NANOSECONDS);
         } catch (TimeoutException e) {
             logger.debug("inspect of container {} took longer than {} ms", id, timeoutMillis);
             return null;
@@ -83,20 +93,20 @@ final class OnDemandInspector {
         }
     }
 
-    private void submit(String id, CompletableFuture<DockerContainer> result) {
+    private void submit(String id, Request request) {
         try {
             workers.execute(() -> {
                 DockerContainer container = null;
                 try {
                     container = fetch(id);
                 } finally {
-                    inFlight.remove(id, result);
-                    result.complete(container);
+                    inFlight.remove(id, request);
+                    request.result().complete(container);
                 }
             });
         } catch (RejectedExecutionException e) {
-            inFlight.remove(id, result);
-            result.complete(null);
+            inFlight.remove(id, request);
+            request.result().complete(null);
         }
     }
 
@@ -122,5 +132,9 @@ final class OnDemandInspector {
             pidListener.accept(container.pid());
         }
         return catalog.get(id);
+    }
+
+    /** Inspect request in flight, with the time at which its callers stop waiting. */
+    private record Request(CompletableFuture<DockerContainer> result, long deadlineNanos) {
     }
 }

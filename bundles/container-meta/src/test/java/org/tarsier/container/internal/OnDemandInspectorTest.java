@@ -8,6 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -92,6 +94,41 @@ class OnDemandInspectorTest {
             }
         }
         assertNotNull(catalog.get(id), "catalog after the background inspect");
+    }
+
+    @Test
+    void callersOfOneSlowInspectShareItsTimeout() throws Exception {
+        String id = docker.runDetached(List.of(), "sleep", "30");
+        CountDownLatch released = new CountDownLatch(1);
+        Executor heldBack = task -> workers.execute(() -> {
+            try {
+                released.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            task.run();
+        });
+        OnDemandInspector inspector = new OnDemandInspector(watcher, catalog, heldBack,
+                pid -> { }, 300, log.logger());
+
+        long start = System.nanoTime();
+        assertNull(inspector.inspect(id), "first caller, inspect held back");
+        long firstMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+        long second = System.nanoTime();
+        for (int i = 0; i < 20; i++) {
+            assertNull(inspector.inspect(id), "caller " + i + " after the timeout");
+        }
+        long laterMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - second);
+        released.countDown();
+
+        assertTrue(firstMillis >= 250, "first caller waited only " + firstMillis + " ms");
+        assertTrue(laterMillis < 100, "20 later callers waited " + laterMillis + " ms in all");
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (catalog.get(id) == null && System.nanoTime() - deadline < 0) {
+            Thread.sleep(10);
+        }
+        assertNotNull(catalog.get(id), "catalog after the held-back inspect");
+        assertNotNull(inspector.inspect(id), "container once cataloged");
     }
 
     @Test
