@@ -12,6 +12,11 @@
  *
  * A task is in a container when its PID namespace is not the initial one and its cgroup is not
  * listed in host_cgroups. Unless include_host is set, only such tasks are counted and reported.
+ *
+ * sys_enter runs on every syscall of the host, so each CPU keeps the last thread's verdict in
+ * task_cache and reuses it while the same thread runs in the same cgroup. User space changes
+ * probe_config.generation after each change of include_host or host_cgroups, which makes every
+ * CPU decide again.
  */
 #include "vmlinux.h"
 #include <bpf/bpf_helpers.h>
@@ -79,6 +84,23 @@ struct {
 	__type(value, __u8);
 } host_cgroups SEC(".maps");
 
+/* Verdict of the last sys_enter on this CPU; entry 0 of task_cache. */
+struct task_verdict {
+	__u64 task;			/* task_struct address */
+	__u64 cgroup_id;
+	__u32 tid;
+	__u32 generation;		/* probe_config.generation when the verdict was taken */
+	__u32 traced;			/* 1: the task is counted */
+	__u32 reserved;
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct task_verdict);
+} task_cache SEC(".maps");
+
 /* Records of selected syscalls between sys_enter and sys_exit, by thread id. */
 struct {
 	__uint(type, BPF_MAP_TYPE_LRU_HASH);
@@ -132,6 +154,30 @@ static __always_inline bool is_traced(struct task_struct *task, __u64 cgroup_id)
 	if (pid_namespace_level(task) == 0)
 		return false;
 	return !bpf_map_lookup_elem(&host_cgroups, &cgroup_id);
+}
+
+/*
+ * Returns is_traced() for the current task, from this CPU's task_cache while the same thread
+ * runs in the same cgroup under the same configuration, and stores the verdict otherwise.
+ */
+static __always_inline bool is_traced_cached(struct task_verdict *cache,
+					     struct task_struct *task, __u32 tid,
+					     __u64 cgroup_id)
+{
+	struct probe_config *config;
+	__u32 zero = 0, generation;
+
+	config = bpf_map_lookup_elem(&syscall_config, &zero);
+	generation = config ? config->generation : 0;
+	if (cache->task == (__u64)task && cache->tid == tid && cache->cgroup_id == cgroup_id &&
+	    cache->generation == generation)
+		return cache->traced;
+	cache->task = (__u64)task;
+	cache->tid = tid;
+	cache->cgroup_id = cgroup_id;
+	cache->generation = generation;
+	cache->traced = is_traced(task, cgroup_id);
+	return cache->traced;
 }
 
 static __always_inline struct syscall_spec *selected_spec(long nr, __u32 abi)
@@ -394,11 +440,15 @@ int handle_sys_enter(struct bpf_raw_tracepoint_args *ctx)
 	__u64 cgroup_id = bpf_get_current_cgroup_id();
 	struct pt_regs *regs = (struct pt_regs *)ctx->args[0];
 	long nr = (long)ctx->args[1];
+	__u32 zero = 0, tid = (__u32)bpf_get_current_pid_tgid(), abi;
 	struct syscall_record *record;
+	struct task_verdict *cache;
 	struct syscall_spec *spec;
-	__u32 zero = 0, tid, abi;
 
-	if (!is_traced(task, cgroup_id))
+	cache = bpf_map_lookup_elem(&task_cache, &zero);
+	if (!cache)
+		return 0;
+	if (!is_traced_cached(cache, task, tid, cgroup_id))
 		return 0;
 	abi = syscall_abi(task);
 	count_syscall(cgroup_id, nr, abi, task);
@@ -413,7 +463,6 @@ int handle_sys_enter(struct bpf_raw_tracepoint_args *ctx)
 	describe_call(record, regs, spec, task, nr, abi);
 	record->flags = SYSCALL_ENTER_SEEN;
 	record->enter_ns = bpf_ktime_get_boot_ns();
-	tid = (__u32)bpf_get_current_pid_tgid();
 	if (bpf_map_update_elem(&syscall_pending, &tid, record, BPF_ANY) < 0)
 		count_drop(DROP_PENDING_FULL);
 	return 0;

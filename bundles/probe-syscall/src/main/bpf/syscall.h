@@ -61,7 +61,7 @@ struct syscall_spec {
 /* Settings that user space changes while the programs run; entry 0 of syscall_config. */
 struct probe_config {
 	__u32 include_host;		/* 1: count and report tasks outside containers too */
-	__u32 reserved;
+	__u32 generation;		/* changed by user space after each change of host_cgroups */
 };
 
 /* Key of the counts maps. */

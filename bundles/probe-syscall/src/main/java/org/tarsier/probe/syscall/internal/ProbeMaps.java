@@ -5,6 +5,7 @@ import java.nio.ByteOrder;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import org.tarsier.libbpf.BpfException;
 import org.tarsier.libbpf.BpfMap;
@@ -21,10 +22,19 @@ final class ProbeMaps {
     private ProbeMaps() {
     }
 
-    /** Sets whether tasks outside containers are counted and reported. */
+    /**
+     * Counts configuration writes. The sys_enter program keeps each CPU's last verdict on a
+     * thread and trusts it only while the generation it was taken under is current.
+     */
+    private static final AtomicInteger GENERATION = new AtomicInteger();
+
+    /**
+     * Sets whether tasks outside containers are counted and reported, and makes the programs
+     * decide again for every thread. Call it after each change of the host cgroup set too.
+     */
     static void writeIncludeHost(BpfObject object, boolean includeHost) throws BpfException {
         ByteBuffer value = buffer((int) RecordLayouts.CONFIG.byteSize());
-        value.putInt(includeHost ? 1 : 0).putInt(0);
+        value.putInt(includeHost ? 1 : 0).putInt(GENERATION.incrementAndGet());
         object.map(CONFIG_MAP).update(intKey(0), value.array(), BpfMap.UPDATE_ANY);
     }
 

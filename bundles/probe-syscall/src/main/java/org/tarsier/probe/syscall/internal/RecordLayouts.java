@@ -72,7 +72,7 @@ final class RecordLayouts {
 
     static final StructLayout CONFIG = MemoryLayout.structLayout(
             JAVA_INT.withName("include_host"),
-            JAVA_INT.withName("reserved"))
+            JAVA_INT.withName("generation"))
             .withName("probe_config");
 
     static final StructLayout CGROUP_NAMES = MemoryLayout.structLayout(

@@ -51,8 +51,8 @@ final class SyscallObject {
                     object.map(CountWindow.GENERATION_B).setMaxEntries(entries);
                 })
                 .afterLoad(object -> {
-                    ProbeMaps.writeIncludeHost(object, settings.includeHost());
                     ProbeMaps.writeHostCgroups(object, Set.of(), settings.hostCgroups());
+                    ProbeMaps.writeIncludeHost(object, settings.includeHost());
                     ProbeMaps.writeSelection(object, table, settings.syscalls());
                 })
                 .attach(Attachment.rawTracepoint(ENTER_PROGRAM, "sys_enter"))

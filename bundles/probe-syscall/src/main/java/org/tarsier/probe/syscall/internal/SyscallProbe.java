@@ -172,9 +172,9 @@ public final class SyscallProbe extends AbstractProbe {
         current.setPollTimeoutMillis(next.pollTimeoutMillis());
         current.setPeriod(Duration.ofMillis(next.windowMillis()));
         try {
-            ProbeMaps.writeIncludeHost(current.object(), next.includeHost());
             ProbeMaps.writeHostCgroups(current.object(), previous.hostCgroups(),
                     next.hostCgroups());
+            ProbeMaps.writeIncludeHost(current.object(), next.includeHost());
             ProbeMaps.writeSelection(current.object(), table, next.syscalls());
         } catch (BpfException | RuntimeException e) {
             logger.error("failed to apply the configuration {} to the loaded syscall probe: {};"

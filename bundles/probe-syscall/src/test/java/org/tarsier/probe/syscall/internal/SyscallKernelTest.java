@@ -121,6 +121,26 @@ class SyscallKernelTest {
     }
 
     @Test
+    void hostSettingChangeAppliesToRunningThread() throws Throwable {
+        long jvmCgroup = cgroupIdOfThisProcess();
+        try (KernelProbe probe = KernelProbe.start(200, true)) {
+            long counted = callGetppidAndCount(probe, jvmCgroup);
+            // The same thread goes on calling, so the kernel's per-CPU verdict on it is reused
+            // unless the configuration write invalidates it.
+            ProbeMaps.writeIncludeHost(probe.session().object(), false);
+            long afterExclude = callGetppidAndCount(probe, jvmCgroup);
+            ProbeMaps.writeIncludeHost(probe.session().object(), true);
+            long afterInclude = callGetppidAndCount(probe, jvmCgroup);
+
+            assertTrue(counted >= 1000, "calls counted with host=true: " + counted);
+            assertEquals(counted, afterExclude, "calls counted after host=false");
+            assertTrue(afterInclude >= counted + 1000, "calls counted after host=true again: "
+                    + afterInclude + ", before: " + counted);
+            assertEquals(List.of(), probe.failures());
+        }
+    }
+
+    @Test
     void fullCountsMapCountsDrops() throws Exception {
         Settings small = new Settings(true, 1000, true, Set.of(), List.of(), 64, 100);
         try (KernelProbe probe = KernelProbe.start(small)) {
@@ -232,6 +252,16 @@ class SyscallKernelTest {
             return probe.events(SyscallCountEvent.class, e -> e.header().cgroupId() == cgroupId)
                     .stream().mapToLong(e -> e.counts().getOrDefault("getppid", 0L)).sum();
         }
+    }
+
+    /** Calls getppid 1000 times on this thread; returns this cgroup's total once reported. */
+    private static long callGetppidAndCount(KernelProbe probe, long cgroupId) throws Throwable {
+        for (int i = 0; i < 1000; i++) {
+            int ignored = (int) GETPPID.invokeExact();
+        }
+        Thread.sleep(600);
+        return probe.events(SyscallCountEvent.class, e -> e.header().cgroupId() == cgroupId)
+                .stream().mapToLong(e -> e.counts().getOrDefault("getppid", 0L)).sum();
     }
 
     private static long cgroupIdOfThisProcess() throws IOException {
