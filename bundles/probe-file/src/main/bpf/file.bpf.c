@@ -8,6 +8,14 @@
  * has just read them, so their pages are resident unless reclaimed in between. It builds absolute
  * paths within the task's root, applies the prefix filters and sends one record. Uses helpers of
  * Linux 5.8 and older and global functions (5.6), so that the path code is verified once.
+ *
+ * A read-only open under write_opens_only costs two path walks before it is dropped, and busy
+ * servers open the same files again and again. So file_read_verdicts keeps the files that were
+ * dropped, keyed by the opened dentry and mount, the task's root and the absolute path as given.
+ * An entry is trusted only while no rename has started on the host and no filter was written
+ * since it was stored, and while the dentry still has the same inode, parent and name.
+ * NOTE: a mount moved with MS_MOVE or move_mount changes the paths below it without a rename,
+ * so a file dropped before such a move can stay dropped at its new path until the next rename.
  * NOTE: verified by the 6.18 verifier only; no 5.10 kernel was at hand to load it on.
  */
 #include "vmlinux.h"
@@ -105,6 +113,27 @@ struct path_work {
 	char buf[PATH_WORK_SIZE];
 };
 
+/* Bytes of the path as given that a read verdict key holds, including the NUL. */
+#define READ_KEY_PATH_SIZE 64
+
+/* Key of file_read_verdicts: the opened file, the task's root and the path as given. */
+struct read_key {
+	__u64 dentry;
+	__u64 vfsmount;
+	__u64 root_dentry;
+	__u64 root_vfsmount;
+	char path[READ_KEY_PATH_SIZE];
+};
+
+/* Value of file_read_verdicts: the state under which an open of the key was dropped. */
+struct read_verdict {
+	__u64 inode;			/* dentry->d_inode */
+	__u64 parent;			/* dentry->d_parent */
+	__u64 name_hash_len;		/* dentry->d_name.hash_len */
+	__u64 renames;			/* file_generations[GENERATION_RENAMES] */
+	__u64 config;			/* file_generations[GENERATION_CONFIG] */
+};
+
 /* Put the shared types into the object's BTF, where a test compares them with Java layouts. */
 const struct file_record *const file_record_type = 0;
 const struct file_config *const file_config_type = 0;
@@ -158,6 +187,20 @@ struct {
 	__type(value, struct pending);
 } file_pending SEC(".maps");
 
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, GENERATION_COUNT);
+	__type(key, __u32);
+	__type(value, __u64);
+} file_generations SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, 4096);
+	__type(key, struct read_key);
+	__type(value, struct read_verdict);
+} file_read_verdicts SEC(".maps");
+
 /* Records are built here, because they are too large for the stack. */
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
@@ -179,6 +222,23 @@ static __always_inline void count_drop(__u32 reason)
 
 	if (count)
 		*count += 1;
+}
+
+static __always_inline __u64 generation(__u32 key)
+{
+	__u64 *value = bpf_map_lookup_elem(&file_generations, &key);
+
+	return value ? *value : 0;
+}
+
+/* Ends the validity of every cached read verdict, before a rename can change any path. */
+static __always_inline void count_rename(void)
+{
+	__u32 key = GENERATION_RENAMES;
+	__u64 *value = bpf_map_lookup_elem(&file_generations, &key);
+
+	if (value)
+		__sync_fetch_and_add(value, 1);
 }
 
 static __always_inline struct path_work *work_area(void)
@@ -370,6 +430,7 @@ int enter_unlinkat(struct trace_event_raw_sys_enter *ctx)
 SEC("tracepoint/syscalls/sys_enter_rename")
 int enter_rename(struct trace_event_raw_sys_enter *ctx)
 {
+	count_rename();
 	return remember_pair(ctx, FILE_OP_RENAME, AT_FDCWD, ctx->args[0], OPERAND_NAME, AT_FDCWD,
 			     ctx->args[1], 0);
 }
@@ -377,6 +438,7 @@ int enter_rename(struct trace_event_raw_sys_enter *ctx)
 SEC("tracepoint/syscalls/sys_enter_renameat")
 int enter_renameat(struct trace_event_raw_sys_enter *ctx)
 {
+	count_rename();
 	return remember_pair(ctx, FILE_OP_RENAME, ctx->args[0], ctx->args[1], OPERAND_NAME,
 			     ctx->args[2], ctx->args[3], 0);
 }
@@ -384,6 +446,7 @@ int enter_renameat(struct trace_event_raw_sys_enter *ctx)
 SEC("tracepoint/syscalls/sys_enter_renameat2")
 int enter_renameat2(struct trace_event_raw_sys_enter *ctx)
 {
+	count_rename();
 	return remember_pair(ctx, FILE_OP_RENAME, ctx->args[0], ctx->args[1], OPERAND_NAME,
 			     ctx->args[2], ctx->args[3], ctx->args[4]);
 }
@@ -1084,13 +1147,58 @@ static __always_inline void read_cgroup_names(struct file_record *record,
 		count_drop(DROP_CGROUP_READ);
 }
 
+/*
+ * Fills the verdict key of a successful open and the state of the opened dentry. Returns false
+ * if the path as given is not absolute or does not fit in the key, or the file is not found.
+ * The generations are read first, so a rename during the walks makes the stored verdict stale.
+ */
+static __always_inline bool read_verdict_key(struct read_key *key, struct read_verdict *now,
+					     struct task_struct *task, long fd, __u64 given)
+{
+	struct dentry *dentry;
+	struct file *file;
+	long length;
+
+	now->renames = generation(GENERATION_RENAMES);
+	now->config = generation(GENERATION_CONFIG);
+	__builtin_memset(key, 0, sizeof(*key));
+	length = bpf_probe_read_user_str(key->path, sizeof(key->path), (void *)given);
+	if (length <= 1 || length >= (long)sizeof(key->path) || key->path[0] != '/')
+		return false;
+	file = task_file(task, fd);
+	if (!file)
+		return false;
+	dentry = BPF_CORE_READ(file, f_path.dentry);
+	key->dentry = (__u64)dentry;
+	key->vfsmount = (__u64)BPF_CORE_READ(file, f_path.mnt);
+	key->root_dentry = (__u64)BPF_CORE_READ(task, fs, root.dentry);
+	key->root_vfsmount = (__u64)BPF_CORE_READ(task, fs, root.mnt);
+	now->inode = (__u64)BPF_CORE_READ(dentry, d_inode);
+	now->parent = (__u64)BPF_CORE_READ(dentry, d_parent);
+	now->name_hash_len = BPF_CORE_READ(dentry, d_name.hash_len);
+	return key->dentry != 0;
+}
+
+/* Returns whether an open of the key was dropped under the same state before. */
+static __always_inline bool dropped_before(struct read_key *key, struct read_verdict *now)
+{
+	struct read_verdict *known = bpf_map_lookup_elem(&file_read_verdicts, key);
+
+	return known && known->inode == now->inode && known->parent == now->parent &&
+	       known->name_hash_len == now->name_hash_len && known->renames == now->renames &&
+	       known->config == now->config;
+}
+
 SEC("tracepoint")
 int handle_sys_exit(struct trace_event_raw_sys_exit *ctx)
 {
 	struct task_struct *task = (struct task_struct *)bpf_get_current_task();
 	__u32 tid = (__u32)bpf_get_current_pid_tgid();
+	struct read_verdict verdict;
 	struct file_record *record;
 	struct pending *found, op;
+	struct read_key key;
+	bool cacheable = false;
 	int outcome;
 	__u64 size;
 
@@ -1102,6 +1210,14 @@ int handle_sys_exit(struct trace_event_raw_sys_exit *ctx)
 	bpf_map_delete_elem(&file_pending, &tid);
 	if (op.syscall_nr != ctx->id)
 		return 0;
+
+	/* a read-only open of a file that was dropped before, under the same state */
+	if (op.read_only && op.path_kind == OPERAND_NAME && ctx->ret >= 0 &&
+	    ctx->ret <= 0x7FFFFFFF) {
+		cacheable = read_verdict_key(&key, &verdict, task, ctx->ret, op.path);
+		if (cacheable && dropped_before(&key, &verdict))
+			return 0;
+	}
 	record = record_area();
 	if (!record)
 		return 0;
@@ -1124,10 +1240,12 @@ int handle_sys_exit(struct trace_event_raw_sys_exit *ctx)
 		outcome = add_opened_file(record, &op, task, ctx->ret);
 	if (outcome < 0)
 		outcome = add_operands(record, &op);
-	if (!(outcome & OPERAND_SELECTED))
+	if (!(outcome & OPERAND_SELECTED) ||
+	    (op.read_only && !(outcome & OPERAND_SENSITIVE))) {
+		if (cacheable)
+			bpf_map_update_elem(&file_read_verdicts, &key, &verdict, BPF_ANY);
 		return 0;
-	if (op.read_only && !(outcome & OPERAND_SENSITIVE))
-		return 0;
+	}
 
 	/* task and cgroup */
 	fill_header(&record->header, task);

@@ -110,6 +110,13 @@ struct file_config {
 	__u32 sensitive_count;		/* entries of file_sensitive in use */
 };
 
+/* Keys of file_generations: counters that end the validity of cached read verdicts. */
+enum generation_key {
+	GENERATION_RENAMES = 0,		/* renames started on the host, counted by the kernel */
+	GENERATION_CONFIG = 1,		/* filter writes, set by user space */
+	GENERATION_COUNT = 2,
+};
+
 /*
  * A path prefix of the include, exclude or sensitive-read list, without NUL. It matches a path
  * that starts with it where the prefix ends in '/' or the path continues with '/' or ends.

@@ -8,6 +8,7 @@ import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 
 import org.tarsier.libbpf.BootClock;
@@ -30,6 +31,13 @@ final class FileObject {
     static final String INCLUDES_MAP = "file_includes";
     static final String EXCLUDES_MAP = "file_excludes";
     static final String SENSITIVE_MAP = "file_sensitive";
+    static final String GENERATIONS_MAP = "file_generations";
+
+    /** Index of the filter write counter in file_generations (enum generation_key). */
+    private static final int GENERATION_CONFIG = 1;
+
+    /** Counts filter writes; each one ends the validity of the kernel's cached read verdicts. */
+    private static final AtomicLong FILTER_WRITES = new AtomicLong();
     static final String POLLER_THREAD = "tarsier-file-probe-poller";
 
     /** The file_drops map, keyed by {@link DropReason}. */
@@ -38,6 +46,8 @@ final class FileObject {
 
     private static final ValueLayout.OfInt NATIVE_INT =
             ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.nativeOrder());
+    private static final ValueLayout.OfLong NATIVE_LONG =
+            ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.nativeOrder());
 
     /**
      * What the kernel filter needs besides the settings.
@@ -97,6 +107,9 @@ final class FileObject {
         writePrefixes(object.map(EXCLUDES_MAP), settings.excludePrefixes());
         writePrefixes(object.map(SENSITIVE_MAP), settings.sensitiveReadPrefixes());
         writeConfig(object, settings, identity, true);
+        byte[] writes = new byte[Long.BYTES];
+        MemorySegment.ofArray(writes).set(NATIVE_LONG, 0, FILTER_WRITES.incrementAndGet());
+        object.map(GENERATIONS_MAP).update(key(GENERATION_CONFIG), writes, BpfMap.UPDATE_ANY);
     }
 
     private static void skipMissing(BpfObject object, List<String> syscalls) {

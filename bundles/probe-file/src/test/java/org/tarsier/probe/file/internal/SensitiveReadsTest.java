@@ -104,6 +104,60 @@ class SensitiveReadsTest {
     }
 
     @Test
+    void renameEndsCachedDrop() throws Exception {
+        // The same path as given reaches the same dentry before and after its folder moves
+        // into /root/.ssh, so only the rename shows the kernel that the path changed.
+        try (KernelProbe probe = KernelProbe.start()) {
+            Commands.Container container = Commands.runContainer("mkdir -p /tmp/d /root"
+                    + " && echo k > /tmp/d/id_rsa && ln -s /tmp/d /tmp/link && "
+                    + Commands.HELPER_IN_CONTAINER + " open /tmp/link/id_rsa 0 0"
+                    + " + open /tmp/link/id_rsa 0 0 + rename /tmp/d /root/.ssh"
+                    + " + unlink /tmp/link + symlink /root/.ssh /tmp/link"
+                    + " + open /tmp/link/id_rsa 0 0");
+            probe.settle(QUIET, TIMEOUT);
+
+            List<FileEvent> received = probe.received(opensBy(container));
+
+            assertEquals(1, received.size(), "records of the three opens: " + received);
+            assertEquals("/root/.ssh/id_rsa", received.get(0).path(), "path");
+            assertEquals("/tmp/link/id_rsa", received.get(0).requestedPath(), "path as given");
+        }
+    }
+
+    @Test
+    void listChangeEndsCachedDrop() throws Exception {
+        Settings shadow = new Settings(true, true, true, List.of(), List.of(),
+                List.of("/etc/shadow"), 100);
+        Settings secret = new Settings(true, true, true, List.of(), List.of(),
+                List.of("/etc/shadow", "/srv/secret"), 100);
+        String helper = Commands.helper().toString();
+        String id = Commands.output("docker", "run", "-d", "--rm", "--network", "none",
+                "--label", Commands.TEST_LABEL, "-v", helper + ":" + Commands.HELPER_IN_CONTAINER
+                        + ":ro", Commands.BUSYBOX_IMAGE, "sh", "-c",
+                "mkdir -p /srv && echo s > /srv/secret && sleep 60").strip();
+        Commands.output("docker", "exec", id, "sh", "-c",
+                "until [ -s /srv/secret ]; do sleep 0.1; done");
+        try (KernelProbe probe = KernelProbe.start(shadow)) {
+            // two processes of one container: the same root, so the same cached entry
+            Commands.output("docker", "exec", id, Commands.HELPER_IN_CONTAINER,
+                    "open", "/srv/secret", "0", "0", "+", "open", "/srv/secret", "0", "0");
+            probe.settle(QUIET, TIMEOUT);
+            List<FileEvent> hidden = probe.received(e -> e.path().equals("/srv/secret"));
+            probe.reconfigure(secret);
+            Commands.output("docker", "exec", id, Commands.HELPER_IN_CONTAINER,
+                    "open", "/srv/secret", "0", "0");
+            probe.settle(QUIET, TIMEOUT);
+
+            List<FileEvent> seen = probe.events(e -> e.path().equals("/srv/secret"));
+
+            assertEquals(List.of(), hidden, "records before /srv/secret was listed");
+            assertEquals(1, seen.size(), "events after /srv/secret was listed: " + seen);
+        } finally {
+            Commands.run("docker", "rm", "-f", id);
+        }
+    }
+
+    @Test
     void hostReadsNeedScopeAll() throws Exception {
         Path file = Files.createTempFile("tarsier-file-host", ".key");
         Settings containers = new Settings(true, true, true, List.of(), List.of(),
