@@ -3,12 +3,19 @@
 #
 #   bench/overhead.sh [-r ROUNDS] [-n CALLS] [-d HTTP_SECONDS] [-o OUTPUT_DIR]
 #
-# Two workloads run under each condition, one after the other:
+# Four workloads run under each condition, one after the other:
 #   loop  a static C program (bench/overhead-getppid.c, compiled at run time) in a
 #         tarsier/busybox:dev container with --network none calls getppid CALLS times and
 #         prints nanoseconds per call
 #   http  busybox httpd in a container with --network host on 127.0.0.1:BENCH_HTTP_PORT,
-#         loaded by wrk on the host for HTTP_SECONDS; result in requests per second
+#         loaded by wrk on the host for HTTP_SECONDS; result in requests per second. httpd
+#         forks a child per connection and closes it after one response: the worst case
+#   web   nginx (from the Debian package, unpacked into a local image) in a container with
+#         --network host on 127.0.0.1:BENCH_WEB_PORT, one worker, keep-alive connections and
+#         an access log, loaded by wrk the same way. This is the realistic HTTP server.
+#   build a C build in a container: GNU make -j2 compiles BENCH_BUILD_UNITS generated C files
+#         with gcc -O2 and links them; result in milliseconds. The image holds only links to
+#         /usr, and the host's /usr is mounted read-only, so the compilers are the host's
 # Conditions, in an order rotated by one each round so that slow drift of the machine is spread
 # over all of them:
 #   none            no agent and no tracer started by this script
@@ -20,16 +27,20 @@
 # For each tracer the script records its CPU time (utime + stime from /proc/PID/stat) during
 # each workload and its resident set size (VmRSS) at the end of each workload. It prints a
 # Markdown summary and keeps raw data in OUTPUT_DIR (default var/bench/overhead-DATE). Needs
-# root, gcc with static glibc, libbpf, Docker, wrk, curl, bpftool and python3.
+# root, gcc with static glibc, libbpf, Docker, wrk, curl, bpftool, python3 and apt-get (to
+# download the nginx package without installing it).
 #
 # Environment:
 #   TARSIER_HOME          repository to take the agent jar and probe objects from
 #                         (default: this script's repository)
 #   BENCH_METRICS_PORT    loopback port of the benchmark agent's metrics endpoint (default 19474)
 #   BENCH_HTTP_PORT       loopback port of the benchmark httpd (default 18474)
+#   BENCH_WEB_PORT        loopback port of the benchmark nginx (default 18475)
 #   BENCH_START_TIMEOUT   seconds to wait for the agent to load its probes (default 120)
 #   BENCH_WRK_ARGS        load generator options (default "-t2 -c32")
-#   BENCH_WARMUP          seconds of unmeasured HTTP load after each start (default 10)
+#   BENCH_WARMUP          seconds of unmeasured load of each workload after each start
+#                         (default 10)
+#   BENCH_BUILD_UNITS     C files of the build workload (default 200)
 #   BENCH_CONDITIONS      space-separated subset of the conditions to run (default: all nine)
 #   BENCH_QUIET_WAIT      longest wait in seconds for a Maven build or exec-storm.sh to finish
 #                         before a run (default 600); a run that starts or ends while one is
@@ -40,12 +51,16 @@ SCRIPT_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 TARSIER_HOME=${TARSIER_HOME:-$(cd "$SCRIPT_DIR/.." && pwd)}
 METRICS_PORT=${BENCH_METRICS_PORT:-19474}
 HTTP_PORT=${BENCH_HTTP_PORT:-18474}
+WEB_PORT=${BENCH_WEB_PORT:-18475}
 START_TIMEOUT=${BENCH_START_TIMEOUT:-120}
 QUIET_WAIT=${BENCH_QUIET_WAIT:-600}
 warmup_seconds=${BENCH_WARMUP:-10}
 read -r -a WRK_ARGS <<<"${BENCH_WRK_ARGS:--t2 -c32}"
 JAVA_HOME=${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}
 IMAGE=tarsier/busybox:dev
+WEB_IMAGE=tarsier/bench-nginx:dev
+BUILD_IMAGE=tarsier/bench-build:dev
+BUILD_UNITS=${BENCH_BUILD_UNITS:-200}
 LABEL=org.tarsier.bench=overhead
 PROBES=(process syscall file tcp)
 ALL_CONDITIONS=(none agent-process agent-syscall agent-file agent-tcp agent-all
@@ -59,6 +74,7 @@ output_dir=""
 
 tracer_pid=""
 server_container=""
+web_container=""
 work_dir=""
 
 log() {
@@ -71,7 +87,7 @@ die() {
 }
 
 usage() {
-    sed -n '2,36p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
+    sed -n '2,47p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
 }
 
 parse_args() {
@@ -94,6 +110,8 @@ parse_args() {
         [[ " ${ALL_CONDITIONS[*]} " == *" $condition "* ]] ||
             die "invalid BENCH_CONDITIONS entry $condition: expected some of ${ALL_CONDITIONS[*]}"
     done
+    [[ $BUILD_UNITS =~ ^[1-9][0-9]*$ ]] ||
+        die "invalid BENCH_BUILD_UNITS $BUILD_UNITS: expected a positive number of files"
     [[ $warmup_seconds =~ ^[0-9]+$ ]] ||
         die "invalid BENCH_WARMUP $warmup_seconds: expected a number of seconds, 0 for none"
     [[ " ${CONDITIONS[*]} " == *" none "* ]] ||
@@ -104,7 +122,8 @@ check_tools() {
     [[ $(id -u) -eq 0 ]] ||
         die "the benchmark loads BPF programs and starts containers: run it as root"
     local tool
-    for tool in gcc docker wrk curl python3 /usr/sbin/syscount "$JAVA_HOME/bin/java"; do
+    for tool in gcc make docker wrk curl python3 apt-get dpkg-deb /usr/sbin/syscount \
+        "$JAVA_HOME/bin/java"; do
         command -v "$tool" >/dev/null ||
             die "$tool not found; install gcc, libbpf-dev, docker.io, wrk, curl, python3," \
                 "libbpf-tools and a JDK 25 (JAVA_HOME)"
@@ -183,6 +202,89 @@ ensure_image() {
     "$rootfs/bin/busybox" --install -s "$rootfs/bin" 2>/dev/null ||
         for applet in sh httpd; do ln -s busybox "$rootfs/bin/$applet"; done
     tar -C "$rootfs" -c . | docker import -c 'ENV PATH=/bin' - "$IMAGE" >/dev/null
+}
+
+# Builds the nginx image from the Debian package's binary, the host's copies of the libraries
+# that ldd names, and busybox, without installing the package (which would start a service).
+ensure_web_image() {
+    docker image inspect "$WEB_IMAGE" >/dev/null 2>&1 && return
+    log "building $WEB_IMAGE from the Debian package nginx"
+    local unpacked="$work_dir/nginx-deb" rootfs="$work_dir/nginx-rootfs" library
+    mkdir -p "$unpacked" "$rootfs"/{bin,etc,tmp,run,srv,lib64,usr/sbin,var/log/nginx,var/lib/nginx}
+    (cd "$work_dir" && apt-get download nginx >/dev/null 2>&1) ||
+        die "apt-get download nginx failed; run apt-get update first"
+    dpkg-deb -x "$work_dir"/nginx_*.deb "$unpacked"
+    cp "$unpacked/usr/sbin/nginx" "$rootfs/usr/sbin/nginx"
+    cp /bin/busybox "$rootfs/bin/busybox"
+    ln -s busybox "$rootfs/bin/sh"
+    for library in $(ldd "$unpacked/usr/sbin/nginx" | grep -o '/[^ ]*'); do
+        mkdir -p "$rootfs$(dirname "$library")"
+        cp -L "$library" "$rootfs$library"
+    done
+    printf 'root:x:0:0:root:/:/bin/sh\nnobody:x:65534:65534::/:/bin/sh\n' >"$rootfs/etc/passwd"
+    printf 'root:x:0:\nnogroup:x:65534:\n' >"$rootfs/etc/group"
+    tar -C "$rootfs" -c . | docker import -c 'ENV PATH=/bin:/usr/sbin' - "$WEB_IMAGE" >/dev/null
+}
+
+# Builds the build workload's image: links from /bin, /lib, /lib64 and /sbin into /usr, where
+# each run mounts the host's /usr read-only.
+ensure_build_image() {
+    docker image inspect "$BUILD_IMAGE" >/dev/null 2>&1 && return
+    log "building $BUILD_IMAGE"
+    local rootfs="$work_dir/build-rootfs" link
+    mkdir -p "$rootfs"/{usr,etc,tmp,src}
+    chmod 1777 "$rootfs/tmp"
+    for link in bin lib lib64 sbin; do
+        ln -s "usr/$link" "$rootfs/$link"
+    done
+    printf 'root:x:0:0:root:/:/bin/sh\n' >"$rootfs/etc/passwd"
+    tar -C "$rootfs" -c . | docker import -c 'ENV PATH=/usr/bin:/bin' - "$BUILD_IMAGE" >/dev/null
+}
+
+# Writes the build workload's sources: BUILD_UNITS files of six numeric functions each that
+# include the usual libc headers, a main that calls them all, and a Makefile.
+prepare_build_sources() {
+    mkdir -p "$work_dir/build"
+    python3 - "$work_dir/build" "$BUILD_UNITS" <<'PYTHON'
+import sys
+
+folder, units = sys.argv[1], int(sys.argv[2])
+headers = ["stdio.h", "stdlib.h", "string.h", "math.h", "errno.h", "unistd.h", "sys/stat.h"]
+for unit in range(units):
+    with open(f"{folder}/unit{unit}.c", "w") as source:
+        source.writelines(f"#include <{header}>\n" for header in headers)
+        for index in range(6):
+            source.write(f"static double f{index}(const double *v, size_t n)\n{{\n"
+                         "    double sum = 0;\n"
+                         "    for (size_t k = 0; k < n; k++)\n"
+                         f"        sum += sin(v[k]) * cos(v[k] * {index + 1}) + sqrt(fabs(v[k]));\n"
+                         "    return sum;\n}\n")
+        calls = " + ".join(f"f{index}(v, n)" for index in range(6))
+        source.write(f"double unit{unit}(const double *v, size_t n)\n{{\n"
+                     "    char text[32];\n"
+                     "    snprintf(text, sizeof text, \"%zu\", n);\n"
+                     f"    return {calls} + strlen(text);\n}}\n")
+with open(f"{folder}/main.c", "w") as source:
+    source.write("#include <stdio.h>\n#include <stddef.h>\n")
+    source.writelines(f"double unit{unit}(const double *v, size_t n);\n" for unit in range(units))
+    source.write("int main(void)\n{\n    double v[4] = {1, 2, 3, 4}, sum = 0;\n")
+    source.writelines(f"    sum += unit{unit}(v, 4);\n" for unit in range(units))
+    source.write("    printf(\"%f\\n\", sum);\n    return 0;\n}\n")
+with open(f"{folder}/Makefile", "w") as makefile:
+    objects = " ".join(["main.o"] + [f"unit{unit}.o" for unit in range(units)])
+    makefile.write(f"OBJECTS = {objects}\n"
+                   "prog: $(OBJECTS)\n\tgcc -o $@ $(OBJECTS) -lm\n"
+                   "%.o: %.c\n\tgcc -O2 -c -o $@ $<\n"
+                   "clean:\n\trm -f prog $(OBJECTS)\n")
+PYTHON
+}
+
+# Prints the milliseconds of one clean build in a new container, timed inside it.
+run_build() {
+    docker run --rm --label "$LABEL" --network none -v /usr:/usr:ro \
+        -v "$work_dir/build:/src" -w /src "$BUILD_IMAGE" sh -c \
+        'make -s clean && start=$(date +%s%N) && make -s -j2 >/dev/null &&
+         end=$(date +%s%N) && ./prog >/dev/null && echo $(( (end - start) / 1000000 ))'
 }
 
 # Writes one configuration folder per agent condition: the defaults with the metrics port and
@@ -327,6 +429,38 @@ start_server() {
     done
 }
 
+# Starts nginx as a small web service would run it: one worker, keep-alive, sendfile and an
+# access log in the container.
+start_web_server() {
+    mkdir -p "$work_dir/web"
+    head -c 600 /dev/zero | tr '\0' 'x' >"$work_dir/web/index.html"
+    cat >"$work_dir/web/nginx.conf" <<NGINX
+daemon off;
+worker_processes 1;
+user root;
+error_log stderr warn;
+pid /run/nginx.pid;
+events { worker_connections 1024; }
+http {
+    types { text/html html; }
+    access_log /var/log/nginx/access.log;
+    sendfile on;
+    keepalive_requests 1000000;
+    server {
+        listen 127.0.0.1:$WEB_PORT;
+        root /srv/www;
+    }
+}
+NGINX
+    web_container=$(docker run -d --label "$LABEL" --network host \
+        -v "$work_dir/web:/srv/www:ro" "$WEB_IMAGE" nginx -c /srv/www/nginx.conf)
+    local waited=0
+    until curl -s --max-time 2 -o /dev/null "http://127.0.0.1:$WEB_PORT/index.html"; do
+        (( waited++ < 50 )) || die "nginx did not respond on 127.0.0.1:$WEB_PORT within 10 s"
+        sleep 0.2
+    done
+}
+
 run_loop() {
     docker run --rm --label "$LABEL" --network none -v "$work_dir/getppid:/getppid:ro" \
         "$IMAGE" /getppid "$calls"
@@ -338,17 +472,25 @@ warm_up() {
     (( warmup_seconds > 0 )) || return 0
     wrk "${WRK_ARGS[@]}" -d "${warmup_seconds}s" "http://127.0.0.1:$HTTP_PORT/index.html" \
         >/dev/null
+    wrk "${WRK_ARGS[@]}" -d "${warmup_seconds}s" "http://127.0.0.1:$WEB_PORT/index.html" \
+        >/dev/null
+    local until=$((SECONDS + warmup_seconds))
+    while (( SECONDS < until )); do
+        run_build >/dev/null
+    done
 }
 
-# Prints requests per second of one wrk run against the httpd container.
+# Prints requests per second of one wrk run against the server on port $3 (httpd or nginx).
 run_http() {
-    local out="$output_dir/raw/wrk.$1.round$2.txt"
-    wrk "${WRK_ARGS[@]}" -d "${http_seconds}s" "http://127.0.0.1:$HTTP_PORT/index.html" >"$out"
+    local out="$output_dir/raw/wrk.$1.$4.round$2.txt"
+    wrk "${WRK_ARGS[@]}" -d "${http_seconds}s" "http://127.0.0.1:$3/index.html" >"$out"
     awk '/^Requests\/sec:/ { print $2 }' "$out"
 }
 
 measure_condition() {
-    local condition=$1 round=$2 ticks0 ticks1 ticks2 ns rps loop_rss http_rss quiet=1 foreign after
+    local condition=$1 round=$2 ticks0 ticks1 ticks2 ticks3 ticks4 ns rps web_rps build_ms
+    local loop_rss http_rss
+    local quiet=1 foreign after
     wait_for_quiet
     machine_busy && quiet=0
     start_condition "$condition"
@@ -359,19 +501,24 @@ measure_condition() {
     ns=$(run_loop)
     ticks1=$(tracer_ticks)
     loop_rss=$(tracer_rss_kb)
-    rps=$(run_http "$condition" "$round")
+    rps=$(run_http "$condition" "$round" "$HTTP_PORT" httpd)
     ticks2=$(tracer_ticks)
+    web_rps=$(run_http "$condition" "$round" "$WEB_PORT" nginx)
+    ticks3=$(tracer_ticks)
+    build_ms=$(run_build)
+    ticks4=$(tracer_ticks)
     http_rss=$(tracer_rss_kb)
     # a build or exec storm that started during the measurement is recorded, not hidden
     machine_busy && quiet=0
     after=$(foreign_programs)
     (( after > foreign )) && foreign=$after
     stop_condition "$condition" "$round"
-    printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$round" "$condition" "$ns" \
-        "$rps" "$((ticks1 - ticks0))" "$((ticks2 - ticks1))" "$loop_rss" "$http_rss" "$quiet" \
-        "$foreign" "$(date -u +%H:%M:%S)" \
-        >>"$output_dir/results.tsv"
-    log "round $round $condition: loop $ns ns/call, http $rps req/s," \
+    printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$round" \
+        "$condition" "$ns" "$rps" "$((ticks1 - ticks0))" "$((ticks2 - ticks1))" "$loop_rss" \
+        "$http_rss" "$quiet" "$foreign" "$(date -u +%H:%M:%S)" "$web_rps" \
+        "$((ticks3 - ticks2))" "$build_ms" "$((ticks4 - ticks3))" >>"$output_dir/results.tsv"
+    log "round $round $condition: loop $ns ns/call, httpd $rps req/s, nginx $web_rps req/s," \
+        "build $build_ms ms," \
         "$foreign foreign tracing programs, quiet=$quiet"
 }
 
@@ -380,6 +527,7 @@ cleanup() {
     [[ -n $tracer_pid ]] && kill -TERM "$tracer_pid" 2>/dev/null
     [[ -n $tracer_pid ]] && wait "$tracer_pid" 2>/dev/null
     [[ -n $server_container ]] && docker rm -f "$server_container" >/dev/null 2>&1
+    [[ -n $web_container ]] && docker rm -f "$web_container" >/dev/null 2>&1
     [[ -n $work_dir ]] && rm -rf "$work_dir"
     exit "$status"
 }
@@ -395,10 +543,13 @@ conditions = list(dict.fromkeys(row[1] for row in rows))
 by = {}
 noisy = [f"round {row[0]} {row[1]}" for row in rows if row[8] != "1"]
 foreign = [f"round {row[0]} {row[1]} ({row[9]})" for row in rows if row[9] != "0"]
-for rnd, cond, ns, rps, loop_ticks, http_ticks, loop_rss, http_rss, *_ in rows:
+for (rnd, cond, ns, rps, loop_ticks, http_ticks, loop_rss, http_rss, _, _, _, web_rps,
+        web_ticks, build_ms, build_ticks) in rows:
     by.setdefault(cond, {})[int(rnd)] = dict(ns=float(ns), rps=float(rps),
         loop_cpu=int(loop_ticks) / ticks_per_second, http_cpu=int(http_ticks) / ticks_per_second,
-        loop_rss=int(loop_rss) / 1024, http_rss=int(http_rss) / 1024)
+        loop_rss=int(loop_rss) / 1024, http_rss=int(http_rss) / 1024, web=float(web_rps),
+        web_cpu=int(web_ticks) / ticks_per_second, build=float(build_ms) / 1000,
+        build_rate=1000 / float(build_ms), build_cpu=int(build_ticks) / ticks_per_second)
 
 def stats(values, fmt):
     low, high = fmt.format(min(values)), fmt.format(max(values))
@@ -413,19 +564,28 @@ def ratio_cell(values):
         return "-"
     return f"{statistics.median(values):.3f} ({min(values):.3f}–{max(values):.3f})"
 
-print("| condition | getppid ns/call | ratio to none | HTTP req/s | ratio to none "
-      "| tracer CPU s (loop / HTTP) | tracer RSS MiB |")
-print("| --- | --- | --- | --- | --- | --- | --- |")
+print("| condition | getppid ns/call | ratio to none | httpd req/s | ratio to none "
+      "| nginx req/s | ratio to none | build s | builds/s ratio to none "
+      "| tracer CPU s (loop / httpd / nginx / build) | tracer RSS MiB |")
+print("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |")
 for cond in conditions:
     rounds = by[cond]
     ns = [v["ns"] for v in rounds.values()]
     rps = [v["rps"] for v in rounds.values()]
     loop_cpu = statistics.median(v["loop_cpu"] for v in rounds.values())
     http_cpu = statistics.median(v["http_cpu"] for v in rounds.values())
+    web = [v["web"] for v in rounds.values()]
+    web_cpu = statistics.median(v["web_cpu"] for v in rounds.values())
+    build = [v["build"] for v in rounds.values()]
+    build_cpu = statistics.median(v["build_cpu"] for v in rounds.values())
     rss = statistics.median(v["http_rss"] for v in rounds.values())
-    tracer = "- | -" if cond == "none" else f"{loop_cpu:.2f} / {http_cpu:.2f} | {rss:.0f}"
+    tracer = "- | -" if cond == "none" else (
+        f"{loop_cpu:.2f} / {http_cpu:.2f} / {web_cpu:.2f} / {build_cpu:.2f} | {rss:.0f}")
     print(f"| {cond} | {stats(ns, '{:.1f}')} | {ratio_cell(ratios(cond, 'none', 'ns'))} "
-          f"| {stats(rps, '{:.0f}')} | {ratio_cell(ratios(cond, 'none', 'rps'))} | {tracer} |")
+          f"| {stats(rps, '{:.0f}')} | {ratio_cell(ratios(cond, 'none', 'rps'))} "
+          f"| {stats(web, '{:.0f}')} | {ratio_cell(ratios(cond, 'none', 'web'))} "
+          f"| {stats(build, '{:.2f}')} | {ratio_cell(ratios(cond, 'none', 'build_rate'))} "
+          f"| {tracer} |")
 print()
 print(f"Rounds: {len(set(int(r[0]) for r in rows))}. Ratios are medians (min–max) of the "
       "per-round ratios to the none run of the same round.")
@@ -457,18 +617,25 @@ main() {
     cp "$TARSIER_HOME/runtime/target/tarsier.jar" "$work_dir/tarsier.jar"
     prepare_agent_configs
     ensure_image
+    ensure_web_image
+    ensure_build_image
+    prepare_build_sources
     start_server
+    start_web_server
 
     {
         echo "date: $(date -u +%Y-%m-%dT%H:%M:%SZ)"
         echo "kernel: $(uname -r)"
         echo "cpu: $(nproc) x $(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo)"
-        echo "rounds: $rounds, getppid calls: $calls, http: wrk ${WRK_ARGS[*]} -d ${http_seconds}s"
+        echo "rounds: $rounds, getppid calls: $calls, httpd and nginx: wrk ${WRK_ARGS[*]}" \
+            "-d ${http_seconds}s, build: $BUILD_UNITS files, warm-up: ${warmup_seconds}s"
         echo "load before: $(uptime)"
     } >"$output_dir/machine.txt"
     printf 'round\tcondition\tns_per_call\trequests_per_s\tloop_ticks\thttp_ticks' \
         >"$output_dir/results.tsv"
-    printf '\tloop_rss_kb\thttp_rss_kb\tquiet\tforeign_programs\tend_utc\n' \
+    printf '\tloop_rss_kb\thttp_rss_kb\tquiet\tforeign_programs\tend_utc\tweb_requests_per_s' \
+        >>"$output_dir/results.tsv"
+    printf '\tweb_ticks\tbuild_ms\tbuild_ticks\n' \
         >>"$output_dir/results.tsv"
 
     local round index offset count=${#CONDITIONS[@]}
