@@ -17,6 +17,16 @@ public final class BootClock {
     private static final int CLOCK_REALTIME = 0;
     private static final int CLOCK_BOOTTIME = 7;
 
+    /** Maximum time, in nanoseconds, that callers share one measured offset. */
+    private static final long REFRESH_NANOS = 100_000_000L;
+
+    /** Maximum boot clock bracket, in nanoseconds, of a measurement that replaces another. */
+    private static final long MAX_BRACKET_NANOS = 100_000L;
+
+    private static final int MEASUREMENTS = 5;
+
+    private static volatile Offset offset;
+
     private BootClock() {
     }
 
@@ -31,14 +41,49 @@ public final class BootClock {
     }
 
     /**
-     * Returns what to add to a boot-time timestamp to get nanoseconds since the Unix epoch. The
-     * offset changes when the wall clock is set or slewed; callers refresh it periodically.
+     * Returns what to add to a boot-time timestamp to get nanoseconds since the Unix epoch.
+     *
+     * <p>Every probe converts its kernel timestamps with this offset, and detectors order the
+     * events of all probes by the results, so two probes must get the same offset at the same
+     * time. A measurement reads the boot clock, the wall clock and the boot clock again, and is
+     * off by up to half the time between the two boot clock reads. Preemption between them made
+     * single measurements differ by milliseconds on a busy host, more than the time between a
+     * process's exec and its first file operation. So the offset is measured again at most every
+     * 100 ms, as the best of five tries. A measurement whose reads took longer than 100 µs is not
+     * used while an earlier one exists. The offset changes when the wall clock is set or slewed.
      */
     public static long epochOffsetNanos() {
-        long boot = bootTimeNanos();
-        long real = realTimeNanos();
-        long bootAfter = bootTimeNanos();
-        return real - (boot + (bootAfter - boot) / 2);
+        Offset current = offset;
+        long now = bootTimeNanos();
+        if (current != null && now - current.measuredAtNanos() < REFRESH_NANOS) {
+            return current.nanos();
+        }
+        Offset measured = measure();
+        if (current == null || measured.bracketNanos() <= MAX_BRACKET_NANOS) {
+            offset = measured;
+            return measured.nanos();
+        }
+        return current.nanos();
+    }
+
+    /** Returns the measurement with the shortest boot clock bracket of a few tries. */
+    private static Offset measure() {
+        Offset best = null;
+        for (int i = 0; i < MEASUREMENTS; i++) {
+            long boot = bootTimeNanos();
+            long real = realTimeNanos();
+            long bootAfter = bootTimeNanos();
+            Offset sample = new Offset(real - (boot + (bootAfter - boot) / 2), bootAfter - boot,
+                    bootAfter);
+            if (best == null || sample.bracketNanos() < best.bracketNanos()) {
+                best = sample;
+            }
+        }
+        return best;
+    }
+
+    /** Offset from boot time to wall-clock time, and how it was measured. */
+    private record Offset(long nanos, long bracketNanos, long measuredAtNanos) {
     }
 
     private static long read(int clock) {

@@ -78,4 +78,47 @@ class LibbpfTest {
 
         assertTrue(Math.abs(epoch - now) < 1_000_000_000L, "difference " + (epoch - now));
     }
+
+    @Test
+    void concurrentCallersShareOneOffset() throws Exception {
+        // Four threads call at the same moments, as the probe pollers do, and a busy fifth thread
+        // preempts them. Callers within one refresh period must get one value.
+        int threads = 4;
+        var values = new java.util.concurrent.ConcurrentSkipListSet<Long>();
+        var start = new java.util.concurrent.CountDownLatch(1);
+        var pool = java.util.concurrent.Executors.newFixedThreadPool(threads + 1);
+        try {
+            var busy = pool.submit(() -> {
+                long until = System.nanoTime() + 200_000_000L;
+                long spin = 0;
+                while (System.nanoTime() < until) {
+                    spin++;
+                }
+                return spin;
+            });
+            List<java.util.concurrent.Future<?>> callers = new java.util.ArrayList<>();
+            for (int i = 0; i < threads; i++) {
+                callers.add(pool.submit(() -> {
+                    start.await();
+                    long until = System.nanoTime() + 20_000_000L;
+                    while (System.nanoTime() < until) {
+                        values.add(BootClock.epochOffsetNanos());
+                    }
+                    return null;
+                }));
+            }
+            start.countDown();
+            for (var caller : callers) {
+                caller.get();
+            }
+            busy.get();
+        } finally {
+            pool.shutdownNow();
+        }
+
+        // a refresh may fall inside the 20 ms
+        assertTrue(values.size() <= 2, "distinct offsets in 20 ms: " + values.size());
+        assertTrue(values.last() - values.first() < 1_000_000L,
+                "offsets differ by " + (values.last() - values.first()) + " ns");
+    }
 }
