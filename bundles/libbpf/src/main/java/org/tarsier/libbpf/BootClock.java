@@ -32,12 +32,16 @@ public final class BootClock {
 
     /** Returns nanoseconds since boot, including time spent suspended. */
     public static long bootTimeNanos() {
-        return read(CLOCK_BOOTTIME);
+        try (Arena arena = Arena.ofConfined()) {
+            return read(CLOCK_BOOTTIME, arena.allocate(16, 8));
+        }
     }
 
     /** Returns nanoseconds since the Unix epoch from {@code CLOCK_REALTIME}. */
     public static long realTimeNanos() {
-        return read(CLOCK_REALTIME);
+        try (Arena arena = Arena.ofConfined()) {
+            return read(CLOCK_REALTIME, arena.allocate(16, 8));
+        }
     }
 
     /**
@@ -66,17 +70,23 @@ public final class BootClock {
         return current.nanos();
     }
 
-    /** Returns the measurement with the shortest boot clock bracket of a few tries. */
+    /**
+     * Returns the measurement with the shortest boot clock bracket of a few tries. One timespec
+     * serves every read, so no allocation falls between the reads of a bracket.
+     */
     private static Offset measure() {
         Offset best = null;
-        for (int i = 0; i < MEASUREMENTS; i++) {
-            long boot = bootTimeNanos();
-            long real = realTimeNanos();
-            long bootAfter = bootTimeNanos();
-            Offset sample = new Offset(real - (boot + (bootAfter - boot) / 2), bootAfter - boot,
-                    bootAfter);
-            if (best == null || sample.bracketNanos() < best.bracketNanos()) {
-                best = sample;
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment timespec = arena.allocate(16, 8);
+            for (int i = 0; i < MEASUREMENTS; i++) {
+                long boot = read(CLOCK_BOOTTIME, timespec);
+                long real = read(CLOCK_REALTIME, timespec);
+                long bootAfter = read(CLOCK_BOOTTIME, timespec);
+                Offset sample = new Offset(real - (boot + (bootAfter - boot) / 2),
+                        bootAfter - boot, bootAfter);
+                if (best == null || sample.bracketNanos() < best.bracketNanos()) {
+                    best = sample;
+                }
             }
         }
         return best;
@@ -86,15 +96,13 @@ public final class BootClock {
     private record Offset(long nanos, long bracketNanos, long measuredAtNanos) {
     }
 
-    private static long read(int clock) {
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment timespec = arena.allocate(16, 8);
-            int result = NativeCall.invoke(
-                    () -> (int) Native.CLOCK_GETTIME.invokeExact(clock, timespec));
-            if (result != 0) {
-                throw new IllegalStateException("clock_gettime(" + clock + ") failed");
-            }
-            return timespec.get(JAVA_LONG, 0) * 1_000_000_000L + timespec.get(JAVA_LONG, 8);
+    /** Reads a clock into {@code timespec}, a struct timespec, and returns its nanoseconds. */
+    private static long read(int clock, MemorySegment timespec) {
+        int result = NativeCall.invoke(
+                () -> (int) Native.CLOCK_GETTIME.invokeExact(clock, timespec));
+        if (result != 0) {
+            throw new IllegalStateException("clock_gettime(" + clock + ") failed");
         }
+        return timespec.get(JAVA_LONG, 0) * 1_000_000_000L + timespec.get(JAVA_LONG, 8);
     }
 }

@@ -32,12 +32,6 @@ final class FileObject {
     static final String EXCLUDES_MAP = "file_excludes";
     static final String SENSITIVE_MAP = "file_sensitive";
     static final String GENERATIONS_MAP = "file_generations";
-
-    /** Index of the filter write counter in file_generations (enum generation_key). */
-    private static final int GENERATION_CONFIG = 1;
-
-    /** Counts filter writes; each one ends the validity of the kernel's cached read verdicts. */
-    private static final AtomicLong FILTER_WRITES = new AtomicLong();
     static final String POLLER_THREAD = "tarsier-file-probe-poller";
 
     /** The file_drops map, keyed by {@link DropReason}. */
@@ -48,6 +42,12 @@ final class FileObject {
             ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.nativeOrder());
     private static final ValueLayout.OfLong NATIVE_LONG =
             ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.nativeOrder());
+
+    /** Index of the filter write counter in file_generations (enum generation_key). */
+    private static final int GENERATION_CONFIG = 1;
+
+    /** Counts filter writes; each one ends the validity of the kernel's cached read verdicts. */
+    private static final AtomicLong FILTER_WRITES = new AtomicLong();
 
     /**
      * What the kernel filter needs besides the settings.
