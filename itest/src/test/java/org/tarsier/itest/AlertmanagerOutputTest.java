@@ -36,7 +36,7 @@ import org.tarsier.api.container.ContainerInfo;
  * bound are dropped and counted, and the metrics endpoint keeps serving scrapes.
  */
 @RunWith(PaxExam.class)
-public class AlertmanagerOutputTest {
+public class AlertmanagerOutputTest implements AgentProbe {
 
     private static final String ALERTMANAGER = "/usr/bin/prometheus-alertmanager";
     private static final String OUTPUT_PID = "org.tarsier.output.alertmanager";

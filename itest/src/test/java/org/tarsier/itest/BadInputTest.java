@@ -30,7 +30,7 @@ import org.tarsier.api.probe.ProbeState;
 
 /** Bad input degrades one part of the agent, logs what is wrong, and loses nothing else. */
 @RunWith(PaxExam.class)
-public class BadInputTest {
+public class BadInputTest implements AgentProbe {
 
     private static final int PORT = 19465;
     private static final String PROCESS_PID = "org.tarsier.probe.process";

@@ -53,7 +53,7 @@ import org.tarsier.api.probe.ProbeState;
  * its detector, score and per-container series.
  */
 @RunWith(PaxExam.class)
-public class DashboardMetricsTest {
+public class DashboardMetricsTest implements AgentProbe {
 
     private static final Path DEPLOY = Path.of("../deploy").toAbsolutePath().normalize();
     private static final Pattern EXPR = Pattern.compile("\"expr\":\\s*\"((?:[^\"\\\\]|\\\\.)*)\"");

@@ -42,7 +42,7 @@ import org.tarsier.api.probe.ProbeState;
  * JSON-lines file; removing its jar uninstalls it, and replacing the jar updates it in place.
  */
 @RunWith(PaxExam.class)
-public class DropInDetectorTest {
+public class DropInDetectorTest implements AgentProbe {
 
     private static final String SYMBOLIC_NAME = "com.example.execfanout";
     private static final String PID = "com.example.execfanout";

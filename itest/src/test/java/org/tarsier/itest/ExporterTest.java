@@ -18,7 +18,7 @@ import org.tarsier.api.probe.ProbeState;
 
 /** The Prometheus endpoint counts the events the real probe delivers. */
 @RunWith(PaxExam.class)
-public class ExporterTest {
+public class ExporterTest implements AgentProbe {
 
     private static final int PORT = 19464;
     private static final String EXECS = "tarsier_events_total{probe=\"process\",type=\"EXEC\"}";

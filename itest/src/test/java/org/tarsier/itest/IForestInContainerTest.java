@@ -34,7 +34,7 @@ import org.tarsier.api.probe.ProbeState;
  * within two windows of the injection's start.
  */
 @RunWith(PaxExam.class)
-public class IForestInContainerTest {
+public class IForestInContainerTest implements AgentProbe {
 
     private static final String PID = "org.tarsier.detector.iforest";
     private static final Duration WINDOW = Duration.ofSeconds(5);

@@ -26,7 +26,7 @@ import org.tarsier.api.probe.ProbeState;
 
 /** Unloading a probe leaves nothing in the kernel or the JVM, and loading it brings events back. */
 @RunWith(PaxExam.class)
-public class ProbeLifecycleTest {
+public class ProbeLifecycleTest implements AgentProbe {
 
     private static final int CYCLES = 50;
 

@@ -36,7 +36,7 @@ import org.tarsier.api.probe.ProbeState;
  * events still flowing. Removing the jar brings the built-in version back the same way.
  */
 @RunWith(PaxExam.class)
-public class ProbeReplacementTest {
+public class ProbeReplacementTest implements AgentProbe {
 
     private static final String SYMBOLIC_NAME = "org.tarsier.probe.process";
     private static final String FILE = "probe-process.jar";

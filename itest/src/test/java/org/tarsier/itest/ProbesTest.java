@@ -25,7 +25,7 @@ import org.tarsier.api.probe.ProbeState;
 
 /** The syscall and file probes run in the agent and attribute a container's activity to it. */
 @RunWith(PaxExam.class)
-public class ProbesTest {
+public class ProbesTest implements AgentProbe {
 
     @Inject
     private BundleContext context;

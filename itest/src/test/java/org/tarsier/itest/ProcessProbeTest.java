@@ -26,7 +26,7 @@ import org.tarsier.api.probe.ProbeState;
 
 /** The process probe attributes exec, fork and exit events to real, short-lived containers. */
 @RunWith(PaxExam.class)
-public class ProcessProbeTest {
+public class ProcessProbeTest implements AgentProbe {
 
     @Inject
     private BundleContext context;

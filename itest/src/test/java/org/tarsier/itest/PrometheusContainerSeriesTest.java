@@ -21,7 +21,7 @@ import org.tarsier.api.probe.ProbeState;
  * the scrape once the container has exited and the grace period has passed.
  */
 @RunWith(PaxExam.class)
-public class PrometheusContainerSeriesTest {
+public class PrometheusContainerSeriesTest implements AgentProbe {
 
     /** The exporter's grace period of 15 s, plus time for the resolver to see the exit. */
     private static final long REMOVAL_TIMEOUT_MILLIS = 45_000;

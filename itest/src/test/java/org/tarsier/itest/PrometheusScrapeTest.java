@@ -26,7 +26,7 @@ import org.tarsier.api.probe.ProbeState;
  * agent's real scrape output passes {@code promtool check metrics}.
  */
 @RunWith(PaxExam.class)
-public class PrometheusScrapeTest {
+public class PrometheusScrapeTest implements AgentProbe {
 
     private static final String PROMETHEUS = "/usr/bin/prometheus";
     private static final String PROMTOOL = "/usr/bin/promtool";

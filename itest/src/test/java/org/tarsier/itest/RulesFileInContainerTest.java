@@ -35,7 +35,7 @@ import org.tarsier.api.probe.ProbeState;
  * sensitive-read list is what lets the reads of shadow, sudoers and SSH key files through.
  */
 @RunWith(PaxExam.class)
-public class RulesFileInContainerTest {
+public class RulesFileInContainerTest implements AgentProbe {
 
     private static final long QUIET_MILLIS = 2_000;
 

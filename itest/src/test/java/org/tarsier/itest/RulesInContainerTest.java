@@ -33,7 +33,7 @@ import org.tarsier.api.probe.ProbeState;
  * milliseconds after it, and a plain container raises none of the rules.
  */
 @RunWith(PaxExam.class)
-public class RulesInContainerTest {
+public class RulesInContainerTest implements AgentProbe {
 
     private static final String RULE_ENGINE = "org.tarsier.detector.rules.RuleEngine";
     private static final long QUIET_MILLIS = 2_000;

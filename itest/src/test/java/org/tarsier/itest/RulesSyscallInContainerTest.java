@@ -26,7 +26,7 @@ import org.tarsier.api.probe.ProbeState;
  * that the container's missing privileges make fail still raise the alert.
  */
 @RunWith(PaxExam.class)
-public class RulesSyscallInContainerTest {
+public class RulesSyscallInContainerTest implements AgentProbe {
 
     private static final long QUIET_MILLIS = 2_000;
 

@@ -22,7 +22,7 @@ import org.tarsier.api.probe.ProbeState;
 
 /** The shell client drives the running agent through its Unix socket. */
 @RunWith(PaxExam.class)
-public class ShellTest {
+public class ShellTest implements AgentProbe {
 
     @Inject
     private BundleContext context;

@@ -37,7 +37,7 @@ import org.tarsier.api.probe.ProbeState;
  * the features it drives, for the window in which it started or the next one.
  */
 @RunWith(PaxExam.class)
-public class StatsDetectorTest {
+public class StatsDetectorTest implements AgentProbe {
 
     private static final long WINDOW_MILLIS = 1_000;
     private static final int WARMUP_WINDOWS = 10;

@@ -26,7 +26,7 @@ import org.tarsier.api.probe.ProbeState;
 
 /** The TCP probe attributes loopback connections inside real containers to those containers. */
 @RunWith(PaxExam.class)
-public class TcpProbeTest {
+public class TcpProbeTest implements AgentProbe {
 
     private static final long TIMEOUT_MILLIS = 10_000;
 

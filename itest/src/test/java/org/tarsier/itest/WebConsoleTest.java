@@ -48,7 +48,7 @@ import org.tarsier.api.probe.ProbeState;
  * logins that must be rejected.
  */
 @RunWith(PaxExam.class)
-public class WebConsoleTest {
+public class WebConsoleTest implements AgentProbe {
 
     private static final String PID = "org.tarsier.webconsole";
     private static final String USER = "admin";
