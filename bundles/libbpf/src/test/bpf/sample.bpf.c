@@ -1,11 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause
 /*
  * A small BPF object for the unit tests of the Java binding: read-only globals, a hash map, a
- * per-CPU array, a ring buffer, and one program that the verifier rejects.
+ * per-CPU array, a ring buffer, a program that submits like the probes, and one program that
+ * the verifier rejects.
  */
 #include <linux/types.h>
 #include <linux/bpf.h>
 #include <bpf/bpf_helpers.h>
+
+#include "tarsier_ringbuf.h"
 
 struct sample_record {
 	__u32 magic;
@@ -73,6 +76,25 @@ int count_getppid(void *ctx)
 	record->sequence = sequence;
 	record->wide = wide;
 	bpf_ringbuf_submit(record, 0);
+	return 0;
+}
+
+/* Sends one record per call with the probes' wakeup flags, which wake only an idle consumer. */
+SEC("tracepoint/syscalls/sys_enter_getppid")
+int quiet_getppid(void *ctx)
+{
+	struct sample_record record = {};
+	__u32 pid = bpf_get_current_pid_tgid() >> 32;
+
+	if (pid != target_pid)
+		return 0;
+	record.magic = magic;
+	record.pid = pid;
+	record.sequence = 1;
+	record.wide = wide;
+	if (bpf_ringbuf_output(&records, &record, sizeof(record),
+			       tarsier_wakeup_flags(&records)) == 0)
+		tarsier_submitted(&records);
 	return 0;
 }
 

@@ -1256,8 +1256,11 @@ int handle_sys_exit(struct trace_event_raw_sys_exit *ctx)
 	barrier_var(size);
 	size = offsetof(struct file_record, data) + (size & (RECORD_DATA_SIZE - 1));
 	if (bpf_ringbuf_output(&file_events, record, size,
-			       tarsier_wakeup_flags(&file_events)) < 0)
+			       tarsier_wakeup_flags(&file_events)) < 0) {
 		count_drop(DROP_RINGBUF);
+		return 0;
+	}
+	tarsier_submitted(&file_events);
 	return 0;
 }
 

@@ -227,8 +227,11 @@ int handle_exec(struct trace_event_raw_sched_process_exec *ctx)
 	barrier_var(args_size);
 	size = offsetof(struct exec_record, args) + (args_size & (ARGS_BUFFER_SIZE - 1));
 	if (bpf_ringbuf_output(&process_events, record, size,
-			       tarsier_wakeup_flags(&process_events)) < 0)
+			       tarsier_wakeup_flags(&process_events)) < 0) {
 		count_drop(DROP_RINGBUF);
+		return 0;
+	}
+	tarsier_submitted(&process_events);
 	return 0;
 }
 
@@ -251,6 +254,7 @@ int handle_fork(struct bpf_raw_tracepoint_args *ctx)
 	record->child_pid = BPF_CORE_READ(child, tgid);
 	record->child_tid = BPF_CORE_READ(child, pid);
 	bpf_ringbuf_submit(record, tarsier_wakeup_flags(&process_events));
+	tarsier_submitted(&process_events);
 	return 0;
 }
 
@@ -278,6 +282,7 @@ int handle_exit(void *ctx)
 	start = BPF_CORE_READ(task, group_leader, start_boottime);
 	record->lifetime_ns = record->header.boot_ns - start;
 	bpf_ringbuf_submit(record, tarsier_wakeup_flags(&process_events));
+	tarsier_submitted(&process_events);
 	return 0;
 }
 

@@ -429,8 +429,11 @@ static __always_inline void send_record(struct syscall_record *record, struct ta
 	fill_header(&record->header, task);
 	record->ret = ret;
 	if (bpf_ringbuf_output(&syscall_events, record, sizeof(*record),
-			       tarsier_wakeup_flags(&syscall_events)) < 0)
+			       tarsier_wakeup_flags(&syscall_events)) < 0) {
 		count_drop(DROP_RINGBUF);
+		return;
+	}
+	tarsier_submitted(&syscall_events);
 }
 
 SEC("raw_tracepoint/sys_enter")

@@ -445,6 +445,7 @@ static __always_inline void send_record(struct record_source *source, struct soc
 			record->duration_ns = source->now - owner->start_ns;
 	}
 	bpf_ringbuf_submit(record, tarsier_wakeup_flags(&tcp_events));
+	tarsier_submitted(&tcp_events);
 }
 
 static __always_inline bool is_connection_state(int state)

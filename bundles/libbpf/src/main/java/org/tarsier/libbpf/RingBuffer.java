@@ -184,6 +184,10 @@ public final class RingBuffer implements AutoCloseable {
 
     /** Called by libbpf on the polling thread for each record; must not throw into C. */
     private int onSample(MemorySegment context, MemorySegment data, long size) {
+        // empty records only wake an idle consumer (tarsier_ringbuf.h)
+        if (size == 0) {
+            return 0;
+        }
         try (Arena record = Arena.ofConfined()) {
             handler.onRecord(Native.sized(data, size, record));
             return 0;

@@ -47,6 +47,30 @@ class ProbeSessionTest {
     }
 
     @Test
+    void idlePollerWokenByFirstRecord() throws Exception {
+        List<Long> sequences = new CopyOnWriteArrayList<>();
+        // Without the wakeup, the record would wait for the end of a 5 s poll.
+        ProbeSession.Builder builder = ProbeSession.builder(SampleObject.NAME, SampleObject.bytes())
+                .global("target_pid", (int) ProcessHandle.current().pid())
+                .beforeLoad(object -> object.program("rejected").setAutoload(false))
+                .beforeLoad(object -> object.program("count_getppid").setAutoload(false))
+                .attach(Attachment.section("quiet_getppid"))
+                .ringBuffer("records", record -> sequences.add(
+                        record.get(java.lang.foreign.ValueLayout.JAVA_LONG_UNALIGNED, 8)))
+                .pollTimeoutMillis(5_000)
+                .threadName(THREAD);
+        try (ProbeSession session = builder.start()) {
+            Thread.sleep(300);
+            SampleObject.getppid();
+
+            await(() -> sequences.size() >= 1, Duration.ofMillis(2_500));
+
+            assertEquals(List.of(1L), sequences);
+        }
+        assertEquals(0, pollerThreads(), "poller threads");
+    }
+
+    @Test
     void stopDetachesDrainsAndKeepsMapsReadable() throws Exception {
         List<Long> sequences = new CopyOnWriteArrayList<>();
         AtomicInteger periodicRuns = new AtomicInteger();
@@ -106,11 +130,16 @@ class ProbeSessionTest {
     }
 
     private static void await(BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        await(condition, Duration.ofSeconds(10));
+    }
+
+    private static void await(BooleanSupplier condition, Duration limit)
+            throws InterruptedException {
+        long deadline = System.nanoTime() + limit.toNanos();
         while (!condition.getAsBoolean() && System.nanoTime() < deadline) {
             Thread.sleep(10);
         }
-        assertTrue(condition.getAsBoolean(), "condition not met within 10 s");
+        assertTrue(condition.getAsBoolean(), "condition not met within " + limit);
     }
 
     private static long pollerThreads() {

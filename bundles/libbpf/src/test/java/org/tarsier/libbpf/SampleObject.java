@@ -33,13 +33,17 @@ final class SampleObject {
         }
     }
 
-    /** Opens the object with its globals aimed at this process and the rejected program off. */
+    /**
+     * Opens the object with its globals aimed at this process, and with only count_getppid of the
+     * programs on: the other program on getppid would double the records.
+     */
     static BpfObject openForThisProcess(int magic, long wide) throws BpfException {
         BpfObject object = BpfObject.open(NAME, bytes());
         object.setGlobal("target_pid", (int) ProcessHandle.current().pid());
         object.setGlobal("magic", magic);
         object.setGlobal("wide", wide);
         object.program("rejected").setAutoload(false);
+        object.program("quiet_getppid").setAutoload(false);
         return object;
     }
 

@@ -1,5 +1,6 @@
 package org.tarsier.libbpf.probe;
 
+import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.time.Duration;
@@ -12,6 +13,7 @@ import java.util.function.Consumer;
 
 import org.tarsier.libbpf.BpfException;
 import org.tarsier.libbpf.BpfLink;
+import org.tarsier.libbpf.BpfMap;
 import org.tarsier.libbpf.BpfObject;
 import org.tarsier.libbpf.RecordHandler;
 import org.tarsier.libbpf.RingBuffer;
@@ -27,7 +29,10 @@ import org.tarsier.libbpf.RingBuffer;
  * poller. If any of it fails, nothing stays in the kernel and no thread runs.
  *
  * <p>The poller thread runs, in a loop: the {@link Builder#beforePoll} action, one ring-buffer
- * poll of at most the poll timeout, and the periodic step when its period has passed. Failures of
+ * poll of at most the poll timeout, and the periodic step when its period has passed. If the
+ * object has the {@code tarsier_idle} map of {@code tarsier_ringbuf.h}, a poller that found no
+ * record for a whole poll timeout sets it and then waits up to 250 ms, because the next record
+ * wakes it at once. Failures of
  * any of them go to the {@link Builder#onFailure} consumer, and the loop goes on after a pause
  * of 100 ms. Record handlers and the periodic step run on the poller thread and must not block
  * for long.
@@ -48,6 +53,12 @@ public final class ProbeSession implements AutoCloseable {
 
     private static final long FAILURE_BACKOFF_MILLIS = 100;
     private static final long JOIN_SLACK_MILLIS = 5_000;
+    /** Map of tarsier_ringbuf.h. While its entry 0 is 1, the next record wakes the poller. */
+    static final String IDLE_MAP = "tarsier_idle";
+    /** Maximum wait of an idle poller. It bounds how long {@link #stop} waits for the poller. */
+    private static final int IDLE_WAIT_MILLIS = 250;
+    private static final byte[] IDLE_VALUE = ByteBuffer.allocate(Integer.BYTES)
+            .order(ByteOrder.nativeOrder()).putInt(1).array();
 
     private final BpfObject object;
     private final Map<String, byte[]> globals;
@@ -61,6 +72,8 @@ public final class ProbeSession implements AutoCloseable {
     private final Consumer<Exception> failureHandler;
     private final Thread poller;
     private RingBuffer ringBuffer;
+    private BpfMap idleFlag;
+    private boolean idle;
     private volatile int pollTimeoutMillis;
     private volatile long periodNanos;
     private long lastPeriodicRun;
@@ -200,14 +213,25 @@ public final class ProbeSession implements AutoCloseable {
         }
         if (ringBufferMap != null) {
             ringBuffer = object.ringBuffer(ringBufferMap, recordHandler);
+            for (BpfMap map : object.maps()) {
+                if (map.name().equals(IDLE_MAP)) {
+                    idleFlag = map;
+                }
+            }
         }
     }
 
     private void poll() {
         lastPeriodicRun = System.nanoTime();
+        // The ring is empty at start, so the poller starts idle.
+        boolean idleAtStart = idleFlag != null;
         while (running) {
             try {
                 beforePoll.run();
+                if (idleAtStart) {
+                    idleAtStart = false;
+                    enterIdle();
+                }
                 waitForRecords();
                 if (periodicStep != null && System.nanoTime() - lastPeriodicRun >= periodNanos) {
                     lastPeriodicRun = System.nanoTime();
@@ -224,7 +248,7 @@ public final class ProbeSession implements AutoCloseable {
     }
 
     private void waitForRecords() throws BpfException {
-        int timeout = pollTimeoutMillis;
+        int timeout = idle ? IDLE_WAIT_MILLIS : pollTimeoutMillis;
         if (periodicStep != null) {
             long untilDue = periodNanos - (System.nanoTime() - lastPeriodicRun);
             timeout = (int) Math.max(1, Math.min(timeout, untilDue / 1_000_000));
@@ -232,8 +256,14 @@ public final class ProbeSession implements AutoCloseable {
         if (ringBuffer != null) {
             // The BPF programs wake the poller only when much data waits (tarsier_ringbuf.h), so
             // a poll that times out must still consume what arrived without a wakeup.
-            if (ringBuffer.poll(Duration.ofMillis(timeout)) == 0) {
-                ringBuffer.consume();
+            int consumed = ringBuffer.poll(Duration.ofMillis(timeout));
+            if (consumed == 0) {
+                consumed = ringBuffer.consume();
+            }
+            if (consumed > 0) {
+                idle = false;
+            } else if (!idle && idleFlag != null) {
+                enterIdle();
             }
             return;
         }
@@ -243,6 +273,18 @@ public final class ProbeSession implements AutoCloseable {
             running = false;
             Thread.currentThread().interrupt();
         }
+    }
+
+    /**
+     * Sets the idle flag and drains the ring once more. A record submitted before the flag was
+     * visible is found here, and a later one wakes the poller (tarsier_ringbuf.h). The poller
+     * stays idle, and waits up to IDLE_WAIT_MILLIS, while nothing arrives.
+     */
+    private void enterIdle() throws BpfException {
+        idleFlag.update(new byte[Integer.BYTES], IDLE_VALUE, 0);
+        // orders the flag's store before the ring's loads, as the BPF side orders the reverse
+        VarHandle.fullFence();
+        idle = ringBuffer.consume() == 0;
     }
 
     private void backOff() {
