@@ -13,11 +13,19 @@ import org.tarsier.detector.rules.internal.eval.ReorderBuffer;
  * Passes events through a {@link ReorderBuffer} to a consumer on one thread of its own. Event
  * Admin's delivery threads only enqueue, and the consumer receives events in kernel timestamp
  * order.
+ *
+ * <p>The thread sleeps until the first held event is due, and at least {@link #BATCH_NANOS}, so
+ * that under a steady stream it wakes about once per 10 ms rather than once per event. An
+ * offer wakes it only when it waits without a deadline (nothing held), when the delay is 0, or
+ * when the buffer is over capacity. Any other event is due no earlier than those held, because
+ * all wait the same delay. So an event is held at most the delay plus 10 ms.
  */
 final class EventSequencer implements AutoCloseable {
 
     /** Maximum events held; at 10,000 events per second a 50 ms delay keeps about 500. */
     static final int CAPACITY = 65_536;
+    /** Minimum sleep of the thread while events are held. */
+    static final long BATCH_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
 
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition changed = lock.newCondition();
@@ -25,6 +33,8 @@ final class EventSequencer implements AutoCloseable {
     private final Consumer<Event> consumer;
     private final Thread thread;
     private boolean closed;
+    private long delayNanos;
+    private long signals;
 
     /**
      * Starts the thread.
@@ -33,8 +43,8 @@ final class EventSequencer implements AutoCloseable {
      * @param consumer called on the sequencer's thread, one event at a time
      */
     EventSequencer(long delayMillis, Consumer<Event> consumer, String threadName) {
-        this.buffer = new ReorderBuffer(TimeUnit.MILLISECONDS.toNanos(delayMillis), CAPACITY,
-                System::nanoTime);
+        this.delayNanos = TimeUnit.MILLISECONDS.toNanos(delayMillis);
+        this.buffer = new ReorderBuffer(delayNanos, CAPACITY, System::nanoTime);
         this.consumer = consumer;
         this.thread = Thread.ofPlatform().name(threadName).daemon().unstarted(this::run);
         thread.start();
@@ -47,8 +57,12 @@ final class EventSequencer implements AutoCloseable {
             if (closed) {
                 return;
             }
+            boolean wasEmpty = buffer.size() == 0;
             buffer.add(event);
-            changed.signal();
+            if (wasEmpty || delayNanos == 0 || buffer.size() > CAPACITY) {
+                signals++;
+                changed.signal();
+            }
         } finally {
             lock.unlock();
         }
@@ -58,7 +72,11 @@ final class EventSequencer implements AutoCloseable {
     void setDelayMillis(long delayMillis) {
         lock.lock();
         try {
-            buffer.setDelayNanos(TimeUnit.MILLISECONDS.toNanos(delayMillis));
+            delayNanos = TimeUnit.MILLISECONDS.toNanos(delayMillis);
+            buffer.setDelayNanos(delayNanos);
+            // a shorter delay can make a new event due before the deadline the thread sleeps to
+            signals++;
+            changed.signal();
         } finally {
             lock.unlock();
         }
@@ -77,6 +95,11 @@ final class EventSequencer implements AutoCloseable {
     /** Returns the events released early because the buffer was full. */
     long forcedReleases() {
         return withLock(buffer::forcedReleases);
+    }
+
+    /** Returns how many times an offer or a delay change woke the thread. */
+    long signals() {
+        return withLock(() -> signals);
     }
 
     private <T> T withLock(Supplier<T> read) {
@@ -120,7 +143,7 @@ final class EventSequencer implements AutoCloseable {
             if (wait == Long.MAX_VALUE) {
                 changed.await();
             } else {
-                changed.awaitNanos(wait);
+                changed.awaitNanos(Math.max(wait, BATCH_NANOS));
             }
         }
     }

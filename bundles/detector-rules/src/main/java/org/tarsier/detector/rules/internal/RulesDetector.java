@@ -91,7 +91,7 @@ public final class RulesDetector implements EventHandler, RuleEngine {
 
         @AttributeDefinition(description = "Milliseconds each event is held, from 0 to 1000, so"
                 + " that events of different probes are evaluated in kernel timestamp order;"
-                + " every alert is delayed by up to this much")
+                + " every alert is delayed by up to this much plus 10 ms")
         long reorder_delay_ms() default DEFAULT_REORDER_DELAY_MS;
     }
 
