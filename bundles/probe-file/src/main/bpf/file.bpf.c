@@ -8,6 +8,8 @@
  * has just read them, so their pages are resident unless reclaimed in between. It builds absolute
  * paths within the task's root, applies the prefix filters and sends one record. Uses helpers of
  * Linux 5.8 and older and global functions (5.6), so that the path code is verified once.
+ * i386 syscalls fire no syscalls/sys_*_* tracepoint, so ia32_sys_exit handles them on sys_exit.
+ * NOTE: on arm64, 32-bit (AArch32) syscalls are not handled yet.
  *
  * A read-only open under write_opens_only costs two path walks before it is dropped, and busy
  * servers open the same files again and again. So file_read_verdicts keeps the files that were
@@ -24,6 +26,7 @@
 
 #include "compat.h"
 #include "tarsier_ringbuf.h"
+#include "tarsier_syscall_abi.h"
 #include "file.h"
 
 /* Values of the x86-64 and generic UAPI. */
@@ -1189,8 +1192,8 @@ static __always_inline bool dropped_before(struct read_key *key, struct read_ver
 	       known->config == now->config;
 }
 
-SEC("tracepoint")
-int handle_sys_exit(struct trace_event_raw_sys_exit *ctx)
+/* Sends the record of the operation that syscall nr of this thread kept, now that it returned ret. */
+static __always_inline int finish_operation(long nr, long ret)
 {
 	struct task_struct *task = (struct task_struct *)bpf_get_current_task();
 	__u32 tid = (__u32)bpf_get_current_pid_tgid();
@@ -1208,13 +1211,13 @@ int handle_sys_exit(struct trace_event_raw_sys_exit *ctx)
 		return 0;
 	op = *found;
 	bpf_map_delete_elem(&file_pending, &tid);
-	if (op.syscall_nr != ctx->id)
+	if (op.syscall_nr != nr)
 		return 0;
 
 	/* a read-only open of a file that was dropped before, under the same state */
-	if (op.read_only && op.path_kind == OPERAND_NAME && ctx->ret >= 0 &&
-	    ctx->ret <= 0x7FFFFFFF) {
-		cacheable = read_verdict_key(&key, &verdict, task, ctx->ret, op.path);
+	if (op.read_only && op.path_kind == OPERAND_NAME && ret >= 0 &&
+	    ret <= 0x7FFFFFFF) {
+		cacheable = read_verdict_key(&key, &verdict, task, ret, op.path);
 		if (cacheable && dropped_before(&key, &verdict))
 			return 0;
 	}
@@ -1228,7 +1231,7 @@ int handle_sys_exit(struct trace_event_raw_sys_exit *ctx)
 	record->mode = op.mode;
 	record->owner_uid = op.owner_uid;
 	record->owner_gid = op.owner_gid;
-	record->result = ctx->ret;
+	record->result = ret;
 	record->record_flags = op.in_container ? FILE_IN_CONTAINER : 0;
 
 	/*
@@ -1236,8 +1239,8 @@ int handle_sys_exit(struct trace_event_raw_sys_exit *ctx)
 	 * read-only open under write_opens_only, one of them is in the sensitive-read list
 	 */
 	outcome = -1;
-	if (op.operation == FILE_OP_OPEN && ctx->ret >= 0)
-		outcome = add_opened_file(record, &op, task, ctx->ret);
+	if (op.operation == FILE_OP_OPEN && ret >= 0)
+		outcome = add_opened_file(record, &op, task, ret);
 	if (outcome < 0)
 		outcome = add_operands(record, &op);
 	if (!(outcome & OPERAND_SELECTED) ||
@@ -1263,5 +1266,174 @@ int handle_sys_exit(struct trace_event_raw_sys_exit *ctx)
 	tarsier_submitted(&file_events);
 	return 0;
 }
+
+SEC("tracepoint")
+int handle_sys_exit(struct trace_event_raw_sys_exit *ctx)
+{
+	return finish_operation(ctx->id, ctx->ret);
+}
+
+/* ---- 32-bit syscalls ---- */
+
+#if defined(__TARGET_ARCH_x86)
+
+/* i386 syscall numbers (arch/x86/entry/syscalls/syscall_32.tbl) */
+#define IA32_OPEN 5
+#define IA32_CREAT 8
+#define IA32_LINK 9
+#define IA32_UNLINK 10
+#define IA32_MKNOD 14
+#define IA32_CHMOD 15
+#define IA32_LCHOWN16 16
+#define IA32_RENAME 38
+#define IA32_MKDIR 39
+#define IA32_RMDIR 40
+#define IA32_SYMLINK 83
+#define IA32_TRUNCATE 92
+#define IA32_FTRUNCATE 93
+#define IA32_FCHMOD 94
+#define IA32_FCHOWN16 95
+#define IA32_CHOWN16 182
+#define IA32_TRUNCATE64 193
+#define IA32_FTRUNCATE64 194
+#define IA32_LCHOWN 198
+#define IA32_FCHOWN 207
+#define IA32_CHOWN 212
+#define IA32_OPENAT 295
+#define IA32_MKDIRAT 296
+#define IA32_MKNODAT 297
+#define IA32_FCHOWNAT 298
+#define IA32_UNLINKAT 301
+#define IA32_RENAMEAT 302
+#define IA32_LINKAT 303
+#define IA32_SYMLINKAT 304
+#define IA32_FCHMODAT 306
+#define IA32_RENAMEAT2 353
+#define IA32_OPENAT2 437
+#define IA32_FCHMODAT2 452
+
+/* A 16-bit owner of the old chown calls, with 0xFFFF (no change) widened to -1. */
+static __always_inline __s32 owner16(__u64 id)
+{
+	return (__u16)id == 0xFFFF ? -1 : (__u16)id;
+}
+
+/*
+ * Keeps the operation of i386 syscall nr in file_pending, as the enter program of its 64-bit
+ * counterpart does. The arguments are 32-bit, so file descriptors are sign-extended for AT_FDCWD.
+ */
+static __always_inline int remember_ia32(struct trace_event_raw_sys_enter *ctx, long nr)
+{
+	__u64 *a = (__u64 *)ctx->args;
+	struct open_how how = {};
+	__u32 in_container;
+	long fd0 = (__s32)a[0], fd1 = (__s32)a[1], fd2 = (__s32)a[2];
+
+	switch (nr) {
+	case IA32_OPEN:
+		return remember_open(ctx, AT_FDCWD, a[0], a[1], a[2]);
+	case IA32_OPENAT:
+		return remember_open(ctx, fd0, a[1], a[2], a[3]);
+	case IA32_OPENAT2:
+		if (!task_filter(&in_container))
+			return 0;
+		if (bpf_probe_read_user(&how, sizeof(how.flags) + sizeof(how.mode), (void *)a[2]))
+			return 0;
+		return remember_open(ctx, fd0, a[1], how.flags, how.mode);
+	case IA32_CREAT:
+		return remember_open(ctx, AT_FDCWD, a[0], O_CREAT | O_WRONLY | O_TRUNC, a[1]);
+	case IA32_UNLINK:
+		return remember_name(ctx, FILE_OP_UNLINK, AT_FDCWD, a[0], 0, 0);
+	case IA32_UNLINKAT:
+		return remember_name(ctx, a[2] & AT_REMOVEDIR ? FILE_OP_RMDIR : FILE_OP_UNLINK, fd0,
+				     a[1], a[2], 0);
+	case IA32_RENAME:
+		return remember_pair(ctx, FILE_OP_RENAME, AT_FDCWD, a[0], OPERAND_NAME, AT_FDCWD,
+				     a[1], 0);
+	case IA32_RENAMEAT:
+		return remember_pair(ctx, FILE_OP_RENAME, fd0, a[1], OPERAND_NAME, fd2, a[3], 0);
+	case IA32_RENAMEAT2:
+		return remember_pair(ctx, FILE_OP_RENAME, fd0, a[1], OPERAND_NAME, fd2, a[3], a[4]);
+	case IA32_CHMOD:
+		return remember_name(ctx, FILE_OP_CHMOD, AT_FDCWD, a[0], 0, a[1] & MODE_BITS);
+	case IA32_FCHMOD:
+		return remember_fd(ctx, FILE_OP_CHMOD, fd0, a[1] & MODE_BITS, -1, -1);
+	case IA32_FCHMODAT:
+		return remember_name(ctx, FILE_OP_CHMOD, fd0, a[1], 0, a[2] & MODE_BITS);
+	case IA32_FCHMODAT2:
+		return remember_name(ctx, FILE_OP_CHMOD, fd0, a[1], a[3], a[2] & MODE_BITS);
+	case IA32_CHOWN:
+		return remember_chown(ctx, AT_FDCWD, a[0], a[1], a[2], 0);
+	case IA32_CHOWN16:
+		return remember_chown(ctx, AT_FDCWD, a[0], owner16(a[1]), owner16(a[2]), 0);
+	case IA32_LCHOWN:
+		return remember_chown(ctx, AT_FDCWD, a[0], a[1], a[2], AT_SYMLINK_NOFOLLOW);
+	case IA32_LCHOWN16:
+		return remember_chown(ctx, AT_FDCWD, a[0], owner16(a[1]), owner16(a[2]),
+				      AT_SYMLINK_NOFOLLOW);
+	case IA32_FCHOWN:
+		return remember_fd(ctx, FILE_OP_CHOWN, fd0, 0, a[1], a[2]);
+	case IA32_FCHOWN16:
+		return remember_fd(ctx, FILE_OP_CHOWN, fd0, 0, owner16(a[1]), owner16(a[2]));
+	case IA32_FCHOWNAT:
+		return remember_chown(ctx, fd0, a[1], a[2], a[3], a[4]);
+	case IA32_LINK:
+		return remember_pair(ctx, FILE_OP_LINK, AT_FDCWD, a[1], OPERAND_NAME, AT_FDCWD, a[0],
+				     0);
+	case IA32_LINKAT:
+		return remember_pair(ctx, FILE_OP_LINK, fd2, a[3], OPERAND_NAME, fd0, a[1], a[4]);
+	case IA32_SYMLINK:
+		return remember_pair(ctx, FILE_OP_SYMLINK, AT_FDCWD, a[1], OPERAND_CONTENT, 0, a[0],
+				     0);
+	case IA32_SYMLINKAT:
+		return remember_pair(ctx, FILE_OP_SYMLINK, fd1, a[2], OPERAND_CONTENT, 0, a[0], 0);
+	case IA32_MKDIR:
+		return remember_name(ctx, FILE_OP_MKDIR, AT_FDCWD, a[0], 0, a[1] & MODE_BITS);
+	case IA32_MKDIRAT:
+		return remember_name(ctx, FILE_OP_MKDIR, fd0, a[1], 0, a[2] & MODE_BITS);
+	case IA32_RMDIR:
+		return remember_name(ctx, FILE_OP_RMDIR, AT_FDCWD, a[0], 0, 0);
+	case IA32_TRUNCATE:
+	case IA32_TRUNCATE64:
+		return remember_name(ctx, FILE_OP_TRUNCATE, AT_FDCWD, a[0], 0, 0);
+	case IA32_FTRUNCATE:
+	case IA32_FTRUNCATE64:
+		return remember_fd(ctx, FILE_OP_TRUNCATE, fd0, 0, -1, -1);
+	case IA32_MKNOD:
+		return remember_name(ctx, FILE_OP_MKNOD, AT_FDCWD, a[0], 0, a[1]);
+	case IA32_MKNODAT:
+		return remember_name(ctx, FILE_OP_MKNOD, fd0, a[1], 0, a[2]);
+	}
+	return -1;
+}
+
+/*
+ * Reports the operations of i386 syscalls from the raw sys_exit tracepoint, with the arguments
+ * still in the saved registers. The kernel fires no syscalls/sys_*_* tracepoint for them
+ * (arch_trace_is_compat_syscall in arch/x86/include/asm/ftrace.h).
+ * NOTE: a rename of an i386 task invalidates the read verdicts only after it returns, so an open
+ * made while it runs can still use a verdict from before it.
+ */
+SEC("raw_tracepoint/sys_exit")
+int ia32_sys_exit(struct bpf_raw_tracepoint_args *ctx)
+{
+	struct task_struct *task = (struct task_struct *)bpf_get_current_task();
+	struct pt_regs *regs = (struct pt_regs *)ctx->args[0];
+	struct trace_event_raw_sys_enter enter = {};
+	long nr;
+
+	if (!syscall_abi(task))
+		return 0;
+	nr = syscall_nr_at_exit(regs);
+	enter.id = nr;
+	read_syscall_args(regs, 1, (__u64 *)enter.args);
+	if (nr == IA32_RENAME || nr == IA32_RENAMEAT || nr == IA32_RENAMEAT2)
+		count_rename();
+	if (remember_ia32(&enter, nr) < 0)
+		return 0;
+	return finish_operation(nr, (long)ctx->args[1]);
+}
+
+#endif /* __TARGET_ARCH_x86 */
 
 char LICENSE[] SEC("license") = "Dual BSD/GPL";

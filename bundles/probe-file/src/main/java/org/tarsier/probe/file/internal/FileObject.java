@@ -25,6 +25,8 @@ final class FileObject {
     static final String OBJECT_NAME = "file.bpf.o";
     static final String RESOURCE = "/bpf/" + OBJECT_NAME;
     static final String EXIT_PROGRAM = "handle_sys_exit";
+    /** Program on the raw sys_exit tracepoint for the operations of i386 syscalls. */
+    static final String IA32_EXIT_PROGRAM = "ia32_sys_exit";
     static final String EVENTS_MAP = "file_events";
     static final String DROPS_MAP = "file_drops";
     static final String CONFIG_MAP = "file_config";
@@ -76,6 +78,8 @@ final class FileObject {
         ProbeSession.Builder builder = ProbeSession.builder(OBJECT_NAME, elf)
                 .beforeLoad(object -> skipMissing(object, syscalls))
                 .afterLoad(object -> writeFilters(object, settings, identity));
+        // The kernel fires no syscalls/* tracepoint for i386 syscalls, so they need their own.
+        builder.attach(Attachment.section(IA32_EXIT_PROGRAM));
         // Exits first: an enter program never runs while its exit is not attached.
         for (String syscall : syscalls) {
             builder.attach(Attachment.tracepoint(EXIT_PROGRAM, SyscallTracepoints.CATEGORY,

@@ -16,6 +16,9 @@ final class Commands {
     static final Path HELPER_SOURCE = Path.of("src/test/c/fileops.c").toAbsolutePath();
     static final Path HELPER = Path.of("target/fileops").toAbsolutePath();
     static final String HELPER_IN_CONTAINER = "/fileops";
+    static final Path I386_HELPER = Path.of("target/i386/fileops").toAbsolutePath();
+    /** The i386 build of the helper, under the same file name so that its comm is the same. */
+    static final String I386_HELPER_IN_CONTAINER = "/i386/fileops";
 
     private Commands() {
     }
@@ -56,6 +59,21 @@ final class Commands {
         output("gcc", "-static", "-O2", "-Wall", "-o", HELPER.toString(),
                 HELPER_SOURCE.toString());
         return HELPER;
+    }
+
+    /**
+     * Compiles the syscall helper as a static i386 binary unless it is up to date. Needs gcc's
+     * 32-bit support (Debian package gcc-multilib).
+     */
+    static synchronized Path i386Helper() throws IOException, InterruptedException {
+        if (Files.exists(I386_HELPER) && Files.getLastModifiedTime(I386_HELPER)
+                .compareTo(Files.getLastModifiedTime(HELPER_SOURCE)) >= 0) {
+            return I386_HELPER;
+        }
+        Files.createDirectories(I386_HELPER.getParent());
+        output("gcc", "-m32", "-static", "-O2", "-Wall", "-o", I386_HELPER.toString(),
+                HELPER_SOURCE.toString());
+        return I386_HELPER;
     }
 
     /** Builds the busybox image from the host's static busybox unless it exists. */

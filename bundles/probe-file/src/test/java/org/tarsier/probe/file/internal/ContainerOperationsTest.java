@@ -125,16 +125,34 @@ class ContainerOperationsTest {
                     Commands.HELPER_IN_CONTAINER + " " + OPERATIONS);
             probe.settle(QUIET, TIMEOUT);
 
-            List<FileEvent> events = probe.events(fromHelper(container));
-            for (Expected expected : EXPECTED) {
-                List<FileEvent> matching = events.stream().filter(expected::identifies).toList();
-                assertEquals(1, matching.size(), expected + " among " + events);
-                assertEvent(expected, matching.get(0), container.id());
-            }
-            // ftruncate opens the file for writing first, which is one more event.
-            assertEquals(EXPECTED.size() + 1, events.size(), "events of the helper: " + events);
-            assertEquals(List.of(), probe.failures());
+            assertOneEventPerOperation(probe, container);
         }
+    }
+
+    /** The same operations from an i386 binary, whose syscalls have no syscalls/* tracepoint. */
+    @Test
+    void everyI386OperationYieldsOneEvent() throws Exception {
+        try (KernelProbe probe = KernelProbe.start()) {
+            Commands.Container container = Commands.runContainer(
+                    Commands.I386_HELPER_IN_CONTAINER + " " + OPERATIONS, "-v",
+                    Commands.i386Helper() + ":" + Commands.I386_HELPER_IN_CONTAINER + ":ro");
+            probe.settle(QUIET, TIMEOUT);
+
+            assertOneEventPerOperation(probe, container);
+        }
+    }
+
+    private static void assertOneEventPerOperation(KernelProbe probe,
+            Commands.Container container) {
+        List<FileEvent> events = probe.events(fromHelper(container));
+        for (Expected expected : EXPECTED) {
+            List<FileEvent> matching = events.stream().filter(expected::identifies).toList();
+            assertEquals(1, matching.size(), expected + " among " + events);
+            assertEvent(expected, matching.get(0), container.id());
+        }
+        // ftruncate opens the file for writing first, which is one more event.
+        assertEquals(EXPECTED.size() + 1, events.size(), "events of the helper: " + events);
+        assertEquals(List.of(), probe.failures());
     }
 
     @Test
