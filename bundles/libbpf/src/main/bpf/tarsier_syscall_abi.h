@@ -25,6 +25,17 @@ static __always_inline long syscall_nr_at_exit(struct pt_regs *regs)
 	return BPF_CORE_READ(regs, orig_ax);
 }
 
+/* The same two, for a task and registers that the verifier knows by their BTF type. */
+static __always_inline __u32 syscall_abi_btf(struct task_struct *task)
+{
+	return task->thread_info.status & TS_COMPAT ? 1 : 0;
+}
+
+static __always_inline long syscall_nr_at_exit_btf(struct pt_regs *regs)
+{
+	return regs->orig_ax;
+}
+
 static __always_inline void read_syscall_args(struct pt_regs *regs, __u32 compat, __u64 *args)
 {
 	if (compat) {
@@ -59,6 +70,16 @@ static __always_inline long syscall_nr_at_exit(struct pt_regs *regs)
 	return BPF_CORE_READ(regs, syscallno);
 }
 
+static __always_inline __u32 syscall_abi_btf(struct task_struct *task)
+{
+	return (task->thread_info.flags >> TIF_32BIT) & 1;
+}
+
+static __always_inline long syscall_nr_at_exit_btf(struct pt_regs *regs)
+{
+	return regs->syscallno;
+}
+
 static __always_inline void read_syscall_args(struct pt_regs *regs, __u32 compat, __u64 *args)
 {
 	args[0] = BPF_CORE_READ(regs, orig_x0);
@@ -76,5 +97,18 @@ static __always_inline void read_syscall_args(struct pt_regs *regs, __u32 compat
 #else
 #error "the probes support x86_64 and arm64: define __TARGET_ARCH_x86 or __TARGET_ARCH_arm64"
 #endif
+
+/*
+ * The current task's syscall ABI. Where the kernel has bpf_get_current_task_btf (Linux 5.11) it
+ * is a load through a BTF pointer; older kernels pay a bpf_probe_read_kernel call. The verifier
+ * skips the branch that the running kernel lacks, so its helper call is never checked there.
+ * NOTE: only the 5.11 branch has run; no older kernel was at hand.
+ */
+static __always_inline __u32 current_syscall_abi(void)
+{
+	if (bpf_core_enum_value_exists(enum bpf_func_id, BPF_FUNC_get_current_task_btf))
+		return syscall_abi_btf(bpf_get_current_task_btf());
+	return syscall_abi((struct task_struct *)bpf_get_current_task());
+}
 
 #endif /* TARSIER_SYSCALL_ABI_H */

@@ -23,6 +23,7 @@
 #include "vmlinux.h"
 #include <bpf/bpf_helpers.h>
 #include <bpf/bpf_core_read.h>
+#include <bpf/bpf_tracing.h>
 
 #include "compat.h"
 #include "tarsier_ringbuf.h"
@@ -1408,30 +1409,30 @@ static __always_inline int remember_ia32(struct trace_event_raw_sys_enter *ctx, 
 }
 
 /*
- * Reports the operations of i386 syscalls from the raw sys_exit tracepoint, with the arguments
- * still in the saved registers. The kernel fires no syscalls/sys_*_* tracepoint for them
- * (arch_trace_is_compat_syscall in arch/x86/include/asm/ftrace.h).
+ * Reports the operations of i386 syscalls from the sys_exit tracepoint, with the arguments still
+ * in the saved registers. The kernel fires no syscalls/sys_*_* tracepoint for them
+ * (arch_trace_is_compat_syscall in arch/x86/include/asm/ftrace.h). The program runs on every
+ * syscall of the host, so it is on the BTF-typed tracepoint, where the ABI check of a 64-bit
+ * syscall is one load (current_syscall_abi).
  * NOTE: a rename of an i386 task invalidates the read verdicts only after it returns, so an open
  * made while it runs can still use a verdict from before it.
  */
-SEC("raw_tracepoint/sys_exit")
-int ia32_sys_exit(struct bpf_raw_tracepoint_args *ctx)
+SEC("tp_btf/sys_exit")
+int BPF_PROG(ia32_sys_exit, struct pt_regs *regs, long ret)
 {
-	struct task_struct *task = (struct task_struct *)bpf_get_current_task();
-	struct pt_regs *regs = (struct pt_regs *)ctx->args[0];
 	struct trace_event_raw_sys_enter enter = {};
 	long nr;
 
-	if (!syscall_abi(task))
+	if (!current_syscall_abi())
 		return 0;
-	nr = syscall_nr_at_exit(regs);
+	nr = syscall_nr_at_exit_btf(regs);
 	enter.id = nr;
 	read_syscall_args(regs, 1, (__u64 *)enter.args);
 	if (nr == IA32_RENAME || nr == IA32_RENAMEAT || nr == IA32_RENAMEAT2)
 		count_rename();
 	if (remember_ia32(&enter, nr) < 0)
 		return 0;
-	return finish_operation(nr, (long)ctx->args[1]);
+	return finish_operation(nr, ret);
 }
 
 #endif /* __TARGET_ARCH_x86 */

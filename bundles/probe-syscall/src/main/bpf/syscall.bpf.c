@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause
 /*
  * Syscall probe: counts every syscall per cgroup, syscall number and ABI, and sends one record
- * per call of the selected syscalls with its arguments and result. Attaches to the raw
- * tracepoints sys_enter and sys_exit only, and uses helpers of Linux 5.8 and older.
+ * per call of the selected syscalls with its arguments and result. Attaches to the BTF-typed
+ * tracepoints sys_enter and sys_exit only (Linux 5.5), which give the saved registers as a typed
+ * pointer, and uses helpers of Linux 5.8 and older. bpf_get_current_task_btf (Linux 5.11) makes
+ * reading the syscall ABI a plain load where the kernel has it (current_syscall_abi).
  *
  * Counting uses two generations of per-CPU hash maps. counts_current points at the one that the
  * programs write; user space points it at the other and then reads and clears the old one.
@@ -21,6 +23,7 @@
 #include "vmlinux.h"
 #include <bpf/bpf_helpers.h>
 #include <bpf/bpf_core_read.h>
+#include <bpf/bpf_tracing.h>
 
 #include "compat.h"
 #include "tarsier_ringbuf.h"
@@ -436,13 +439,11 @@ static __always_inline void send_record(struct syscall_record *record, struct ta
 	tarsier_submitted(&syscall_events);
 }
 
-SEC("raw_tracepoint/sys_enter")
-int handle_sys_enter(struct bpf_raw_tracepoint_args *ctx)
+SEC("tp_btf/sys_enter")
+int BPF_PROG(handle_sys_enter, struct pt_regs *regs, long nr)
 {
 	struct task_struct *task = (struct task_struct *)bpf_get_current_task();
 	__u64 cgroup_id = bpf_get_current_cgroup_id();
-	struct pt_regs *regs = (struct pt_regs *)ctx->args[0];
-	long nr = (long)ctx->args[1];
 	__u32 zero = 0, tid = (__u32)bpf_get_current_pid_tgid(), abi;
 	struct syscall_record *record;
 	struct task_verdict *cache;
@@ -453,7 +454,7 @@ int handle_sys_enter(struct bpf_raw_tracepoint_args *ctx)
 		return 0;
 	if (!is_traced_cached(cache, task, tid, cgroup_id))
 		return 0;
-	abi = syscall_abi(task);
+	abi = current_syscall_abi();
 	count_syscall(cgroup_id, nr, abi, task);
 
 	/* selected syscalls: keep the arguments as passed until sys_exit */
@@ -471,22 +472,22 @@ int handle_sys_enter(struct bpf_raw_tracepoint_args *ctx)
 	return 0;
 }
 
-SEC("raw_tracepoint/sys_exit")
-int handle_sys_exit(struct bpf_raw_tracepoint_args *ctx)
+SEC("tp_btf/sys_exit")
+int BPF_PROG(handle_sys_exit, struct pt_regs *regs, long ret)
 {
-	struct task_struct *task = (struct task_struct *)bpf_get_current_task();
-	struct pt_regs *regs = (struct pt_regs *)ctx->args[0];
-	long ret = (long)ctx->args[1];
+	struct task_struct *task;
 	struct syscall_record *record;
 	struct syscall_spec *spec;
 	__u32 zero = 0, tid, abi;
 	long nr;
 
-	abi = syscall_abi(task);
-	nr = syscall_nr_at_exit(regs);
+	abi = current_syscall_abi();
+	nr = syscall_nr_at_exit_btf(regs);
 	spec = selected_spec(nr, abi);
 	if (!spec)
 		return 0;
+
+	task = (struct task_struct *)bpf_get_current_task();
 
 	/* the usual case: the record that sys_enter stored */
 	tid = (__u32)bpf_get_current_pid_tgid();

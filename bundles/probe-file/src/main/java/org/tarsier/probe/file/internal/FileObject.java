@@ -25,7 +25,7 @@ final class FileObject {
     static final String OBJECT_NAME = "file.bpf.o";
     static final String RESOURCE = "/bpf/" + OBJECT_NAME;
     static final String EXIT_PROGRAM = "handle_sys_exit";
-    /** Program on the raw sys_exit tracepoint for the operations of i386 syscalls. */
+    /** Program on the BTF-typed sys_exit tracepoint for the operations of i386 syscalls. */
     static final String IA32_EXIT_PROGRAM = "ia32_sys_exit";
     static final String EVENTS_MAP = "file_events";
     static final String DROPS_MAP = "file_drops";

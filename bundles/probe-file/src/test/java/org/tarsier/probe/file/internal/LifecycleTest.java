@@ -27,7 +27,7 @@ class LifecycleTest {
             assertEquals(2 * syscalls.size() + 1, programs.size(), programs.toString());
             assertTrue(programs.contains("handle_sys_exit: tracepoint syscalls/sys_exit_openat"),
                     programs.toString());
-            assertTrue(programs.contains("ia32_sys_exit: raw tracepoint sys_exit"),
+            assertTrue(programs.contains("ia32_sys_exit: BTF tracepoint sys_exit"),
                     programs.toString());
             assertTrue(programs.contains(
                     "enter_renameat2: tracepoint syscalls/sys_enter_renameat2"),

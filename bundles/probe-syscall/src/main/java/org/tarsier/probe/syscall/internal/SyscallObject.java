@@ -55,8 +55,8 @@ final class SyscallObject {
                     ProbeMaps.writeIncludeHost(object, settings.includeHost());
                     ProbeMaps.writeSelection(object, table, settings.syscalls());
                 })
-                .attach(Attachment.rawTracepoint(ENTER_PROGRAM, "sys_enter"))
-                .attach(Attachment.rawTracepoint(EXIT_PROGRAM, "sys_exit"))
+                .attach(Attachment.section(ENTER_PROGRAM))
+                .attach(Attachment.section(EXIT_PROGRAM))
                 .ringBuffer(EVENTS_MAP, record -> sink.accept(decoder.decode(record)))
                 .beforePoll(() -> decoder.setEpochOffsetNanos(BootClock.epochOffsetNanos()))
                 .periodic(Duration.ofMillis(settings.windowMillis()), window::close)
