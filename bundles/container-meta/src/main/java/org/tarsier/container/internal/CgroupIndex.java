@@ -230,6 +230,11 @@ final class CgroupIndex {
     private void quickScan() {
         int budget = limits.maxScanDirectories();
         for (String parent : List.copyOf(watchedParents)) {
+            // Most known parents are absent on a host; a stat is cheaper than a failed listing.
+            if (!exists(parent)) {
+                unwatch(parent);
+                continue;
+            }
             List<String> children;
             try {
                 children = entries(parent);

@@ -120,6 +120,11 @@ final class FeatureAccumulator {
         state.lastCpuSystemMicros = systemMicros;
     }
 
+    /** Returns whether {@link #closeDue} would close a window at {@code nowNanos}. */
+    boolean windowDue(long nowNanos) {
+        return closedUntil + windowNanos + settings.latenessNanos() <= nowNanos;
+    }
+
     /**
      * Closes every window whose end plus the lateness has passed, and returns one feature window
      * per tracked container for each. Containers are then forgotten when they stopped.

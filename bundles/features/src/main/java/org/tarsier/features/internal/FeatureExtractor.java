@@ -190,10 +190,16 @@ public final class FeatureExtractor implements EventHandler {
         try {
             long now = nowNanos();
             sampleCpu(now);
+            boolean due;
+            synchronized (lock) {
+                due = accumulator.windowDue(now);
+            }
+            // Listing the running containers scans cgroups, so it is done only when it is used.
+            Set<String> running = due ? runningContainers() : null;
             List<FeatureWindow> windows;
             long rejected;
             synchronized (lock) {
-                windows = accumulator.closeDue(now, runningContainers());
+                windows = accumulator.closeDue(now, running);
                 rejected = accumulator.counters().eventsRejected;
             }
             warnIfRejected(rejected);

@@ -1,6 +1,7 @@
 package org.tarsier.features.internal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.tarsier.features.internal.TestEvents.SECOND;
 
@@ -123,6 +124,19 @@ class FeatureAccumulatorTest {
 
         assertEquals(List.of(), close(T0 + SECOND + LATENESS - 1));
         assertEquals(1, close(T0 + SECOND + LATENESS).size());
+    }
+
+    @Test
+    void windowDueAgreesWithClose() {
+        accept(web.exec(T0 + 1, 10, "/bin/sh"));
+        assertTrue(accumulator.windowDue(T0 + LATENESS), "the partial window before T0");
+        assertEquals(List.of(), close(T0 + LATENESS));
+
+        assertFalse(accumulator.windowDue(T0 + SECOND + LATENESS - 1));
+        assertTrue(accumulator.windowDue(T0 + SECOND + LATENESS));
+        assertEquals(1, close(T0 + SECOND + LATENESS).size());
+        assertFalse(accumulator.windowDue(T0 + SECOND + LATENESS));
+        assertTrue(accumulator.windowDue(T0 + 2 * SECOND + LATENESS));
     }
 
     @Test
