@@ -219,7 +219,7 @@ public final class FileProbe extends AbstractProbe {
                 && hostNamespaceLogged.compareAndSet(false, true)) {
             logger.warn("cannot read {}; the file probe takes the agent's own mount namespace"
                     + " ({}) as the host's, so scope=containers reports only tasks outside it",
-                    HostNamespace.INIT_LINK, host.inode());
+                    HostNamespace.INIT_LINK, Integer.toUnsignedString(host.inode()));
         }
         return new FileObject.Identity(host.inode(), (int) ProcessHandle.current().pid());
     }
