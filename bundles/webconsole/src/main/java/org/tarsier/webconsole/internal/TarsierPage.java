@@ -141,7 +141,8 @@ public class TarsierPage extends AbstractServlet {
         try {
             probe.load();
             logger.info("Web console: probe {} loaded from {}", name, client);
-            return "Probe " + name + " loaded with " + probe.programs().size() + " programs.";
+            return "Probe " + name + " loaded with " + ProbeRow.programCount(probe.programs())
+                    + " programs.";
         } catch (ProbeException | RuntimeException e) {
             logger.error("Web console: loading probe {} failed", name, e);
             return "Loading probe " + name + " failed: " + e.getMessage();

@@ -27,6 +27,18 @@ class ProbeCommandsTest {
     }
 
     @Test
+    void listCountsProgramsNotAttachments() {
+        TestProbe file = new TestProbe("file", "enter_open: tracepoint syscalls/sys_enter_open",
+                "handle_sys_exit: tracepoint syscalls/sys_exit_open",
+                "handle_sys_exit: tracepoint syscalls/sys_exit_openat")
+                .state(ProbeState.LOADED);
+        ProbeCommands commands = new ProbeCommands(List.of(file));
+
+        assertEquals("NAME  STATE   PROGRAMS  EVENTS  DROPS  LAST ERROR\n"
+                + "file  LOADED         2       0      0", commands.list());
+    }
+
+    @Test
     void listShowsLastError() {
         TestProbe file = new TestProbe("file").failLoadWith("failed to load file.bpf.o: EPERM");
         assertThrows(ProbeException.class, file::load);
