@@ -479,6 +479,7 @@ int BPF_PROG(handle_sys_exit, struct pt_regs *regs, long ret)
 	struct syscall_record *record;
 	struct syscall_spec *spec;
 	__u32 zero = 0, tid, abi;
+	__u64 cgroup_id;
 	long nr;
 
 	abi = current_syscall_abi();
@@ -502,10 +503,14 @@ int BPF_PROG(handle_sys_exit, struct pt_regs *regs, long ret)
 
 	/*
 	 * no enter: seccomp rejected the call before the sys_enter tracepoint, the enter record
-	 * could not be stored, or the call began before attach. Read what the registers still hold.
+	 * could not be stored, or the call began before attach. Read what the registers still hold,
+	 * and count the call, which sys_enter did not see.
+	 * NOTE: a call whose enter record could not be stored (DROP_PENDING_FULL) is counted twice.
 	 */
-	if (!is_traced(task, bpf_get_current_cgroup_id()))
+	cgroup_id = bpf_get_current_cgroup_id();
+	if (!is_traced(task, cgroup_id))
 		return 0;
+	count_syscall(cgroup_id, nr, abi, task);
 	record = bpf_map_lookup_elem(&record_scratch, &zero);
 	if (!record)
 		return 0;

@@ -89,6 +89,19 @@ class SyscallKernelTest {
     }
 
     @Test
+    void seccompRejectedCallCounted() throws Exception {
+        try (KernelProbe probe = KernelProbe.start(100, false)) {
+            List<String> lines = Commands.runHelper("selected").text().lines().toList();
+            String id = lines.getFirst();
+
+            // Docker's default seccomp profile rejects kexec_load before sys_enter fires.
+            assertTrue(lines.contains("kexec_load -1"), "kexec_load rejected: " + lines);
+            assertEquals(1, awaitCount(probe, id, "kexec_load"), "kexec_load calls");
+            assertEquals(List.of(), probe.failures());
+        }
+    }
+
+    @Test
     void compatMountReportedAsMount() throws Exception {
         assumeTrue(System.getProperty("os.arch").equals("amd64"), "int 0x80 exists on x86_64");
         try (KernelProbe probe = KernelProbe.start(1000, false)) {
