@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.Lock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.regex.Matcher;
@@ -42,6 +43,12 @@ import org.tarsier.libbpf.internal.PrintRouter;
 public final class BpfObject implements AutoCloseable {
 
     private static final String RODATA = ".rodata";
+
+    /**
+     * Maximum number of threads that destroy links at once. The kernel waits once per detached
+     * tracepoint perf event, and the waits of several threads overlap.
+     */
+    private static final int DETACH_THREADS = 16;
     private static final Pattern PROGRAM_IN_WARNING = Pattern.compile("prog '([^']+)'");
 
     private final String name;
@@ -250,6 +257,27 @@ public final class BpfObject implements AutoCloseable {
     }
 
     /**
+     * Detaches every program by destroying all links, several at once, because the kernel waits
+     * for each tracepoint link on its own. The maps stay readable. Does nothing once closed.
+     */
+    public void detachAll() {
+        if (closed) {
+            return;
+        }
+        Lock write = acquireExclusive("detach the programs of " + name);
+        try {
+            if (closed) {
+                return;
+            }
+            List<BpfLink> all = links();
+            destroyAll(all);
+            links.removeAll(all);
+        } finally {
+            write.unlock();
+        }
+    }
+
+    /**
      * Creates a consumer of a {@code BPF_MAP_TYPE_RINGBUF} map, owned by this object.
      *
      * @throws IllegalArgumentException if there is no such map or it is not a ring buffer
@@ -300,9 +328,7 @@ public final class BpfObject implements AutoCloseable {
                 ringBuffer.free();
             }
             ringBuffers.clear();
-            for (BpfLink link : List.copyOf(links)) {
-                link.destroy();
-            }
+            destroyAll(List.copyOf(links));
             links.clear();
             NativeCall.invoke(() -> {
                 Native.OBJECT_CLOSE.invokeExact(handle);
@@ -311,6 +337,41 @@ public final class BpfObject implements AutoCloseable {
             arena.close();
         } finally {
             write.unlock();
+        }
+    }
+
+    /**
+     * Destroys the links from up to {@link #DETACH_THREADS} threads and returns when all are
+     * destroyed, even if interrupted, because the object is closed next.
+     */
+    private static void destroyAll(List<BpfLink> all) {
+        int threads = Math.min(DETACH_THREADS, all.size());
+        if (threads <= 1) {
+            all.forEach(BpfLink::destroy);
+            return;
+        }
+        AtomicInteger next = new AtomicInteger();
+        Runnable worker = () -> {
+            for (int i = next.getAndIncrement(); i < all.size(); i = next.getAndIncrement()) {
+                all.get(i).destroy();
+            }
+        };
+        List<Thread> started = new ArrayList<>(threads);
+        for (int i = 0; i < threads; i++) {
+            started.add(Thread.ofPlatform().daemon().name("tarsier-bpf-detach").start(worker));
+        }
+        boolean interrupted = false;
+        for (Thread thread : started) {
+            while (thread.isAlive()) {
+                try {
+                    thread.join();
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                }
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
         }
     }
 

@@ -191,6 +191,27 @@ class BpfObjectTest {
     }
 
     @Test
+    void detachAllKeepsMapsReadable() throws Exception {
+        try (BpfObject object = SampleObject.openForThisProcess(MAGIC, WIDE)) {
+            // Two programs, so that two threads destroy the links.
+            object.program("quiet_getppid").setAutoload(true);
+            object.load();
+            List<BpfLink> links = object.attachAll();
+            assertEquals(2, links.size(), "links");
+            SampleObject.getppid();
+            assertTrue(object.map("counts").lookup(KEY_ZERO).isPresent(), "counted while attached");
+            object.map("counts").delete(KEY_ZERO);
+
+            object.detachAll();
+            SampleObject.getppid();
+
+            assertTrue(links.stream().noneMatch(BpfLink::isOpen), "links open");
+            assertTrue(object.links().isEmpty(), "links left");
+            assertEquals(Optional.empty(), object.map("counts").lookup(KEY_ZERO));
+        }
+    }
+
+    @Test
     void linkCloseDetachesOnlyThatProgram() throws Exception {
         try (BpfObject object = SampleObject.openForThisProcess(MAGIC, WIDE)) {
             object.load();

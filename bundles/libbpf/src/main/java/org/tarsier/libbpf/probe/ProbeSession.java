@@ -161,9 +161,7 @@ public final class ProbeSession implements AutoCloseable {
         if (!pollerEnded) {
             return;
         }
-        for (BpfLink link : object.links()) {
-            link.close();
-        }
+        object.detachAll();
         drainLastTime();
     }
 
