@@ -16,9 +16,10 @@ import org.tarsier.detector.rules.internal.eval.ReorderBuffer;
  *
  * <p>The thread sleeps until the first held event is due, and at least {@link #BATCH_NANOS}, so
  * that under a steady stream it wakes about once per 10 ms rather than once per event. An
- * offer wakes it only when it waits without a deadline (nothing held), when the delay is 0, or
- * when the buffer is over capacity. Any other event is due no earlier than those held, because
- * all wait the same delay. So an event is held at most the delay plus 10 ms.
+ * offer wakes it only when it waits without a deadline (nothing held), when the delay is 0, when
+ * the buffer is over capacity, or when the new event is due more than 10 ms before the thread
+ * wakes. The last happens only after the delay was shortened, because with one delay a new
+ * event is due no earlier than those held. So an event is held at most the delay plus 10 ms.
  */
 final class EventSequencer implements AutoCloseable {
 
@@ -35,6 +36,8 @@ final class EventSequencer implements AutoCloseable {
     private boolean closed;
     private long delayNanos;
     private long signals;
+    /** When the waiting thread wakes by itself; {@code Long.MAX_VALUE} while it waits for an offer. */
+    private long wakeAtNanos = Long.MAX_VALUE;
 
     /**
      * Starts the thread.
@@ -59,7 +62,9 @@ final class EventSequencer implements AutoCloseable {
             }
             boolean wasEmpty = buffer.size() == 0;
             buffer.add(event);
-            if (wasEmpty || delayNanos == 0 || buffer.size() > CAPACITY) {
+            boolean dueBeforeWake = wakeAtNanos != Long.MAX_VALUE
+                    && wakeAtNanos - (System.nanoTime() + delayNanos) > BATCH_NANOS;
+            if (wasEmpty || delayNanos == 0 || buffer.size() > CAPACITY || dueBeforeWake) {
                 signals++;
                 changed.signal();
             }
@@ -73,10 +78,8 @@ final class EventSequencer implements AutoCloseable {
         lock.lock();
         try {
             delayNanos = TimeUnit.MILLISECONDS.toNanos(delayMillis);
+            // Held events keep their deadlines. offer() wakes the thread for an earlier new one.
             buffer.setDelayNanos(delayNanos);
-            // a shorter delay can make a new event due before the deadline the thread sleeps to
-            signals++;
-            changed.signal();
         } finally {
             lock.unlock();
         }
@@ -141,9 +144,12 @@ final class EventSequencer implements AutoCloseable {
                 return buffer.releaseDue();
             }
             if (wait == Long.MAX_VALUE) {
+                wakeAtNanos = Long.MAX_VALUE;
                 changed.await();
             } else {
-                changed.awaitNanos(Math.max(wait, BATCH_NANOS));
+                long sleep = Math.max(wait, BATCH_NANOS);
+                wakeAtNanos = System.nanoTime() + sleep;
+                changed.awaitNanos(sleep);
             }
         }
     }
