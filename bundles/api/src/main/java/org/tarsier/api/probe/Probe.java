@@ -34,8 +34,27 @@ public interface Probe {
     /** Detaches the programs and frees the maps; does nothing if the probe is not loaded. */
     void unload();
 
-    /** Returns the names of the probe's BPF programs with their attach points while loaded. */
+    /**
+     * Returns the names of the probe's BPF programs with their attach points while loaded, one
+     * {@code name: attach point} entry per attachment.
+     */
     List<String> programs();
+
+    /**
+     * Counts the distinct programs in a {@link #programs()} list, where a program attached to
+     * several tracepoints has several entries.
+     */
+    static int countPrograms(List<String> attachments) {
+        return (int) attachments.stream()
+                .map(Probe::programName)
+                .distinct()
+                .count();
+    }
+
+    private static String programName(String attachment) {
+        int colon = attachment.indexOf(':');
+        return colon < 0 ? attachment : attachment.substring(0, colon);
+    }
 
     /** Returns the number of events posted since the bundle started, by event kind. */
     Map<String, Long> eventCounts();

@@ -1,6 +1,6 @@
 /** The contract between probe bundles and the agent's shell and exporter. */
 @Export
-@Version("1.1.0")
+@Version("1.2.0")
 package org.tarsier.api.probe;
 
 import org.osgi.annotation.bundle.Export;

@@ -1,6 +1,5 @@
 package org.tarsier.webconsole.internal;
 
-import java.util.List;
 import java.util.Map;
 
 import org.tarsier.api.probe.Probe;
@@ -22,20 +21,12 @@ record ProbeRow(String name, String state, int programs, long events, long drops
     static ProbeRow read(Probe probe) {
         try {
             return new ProbeRow(probe.name(), String.valueOf(probe.state()),
-                    programCount(probe.programs()), sum(probe.eventCounts()), sum(probe.dropCounts()),
+                    Probe.countPrograms(probe.programs()), sum(probe.eventCounts()), sum(probe.dropCounts()),
                     probe.lastError() == null ? "" : probe.lastError());
         } catch (RuntimeException e) {
             return new ProbeRow(String.valueOf(safeName(probe)), "?", 0, 0, 0,
                     String.valueOf(e.getMessage()));
         }
-    }
-
-    /** Counts distinct programs: {@link Probe#programs()} has one entry per attachment. */
-    static int programCount(List<String> attachments) {
-        return (int) attachments.stream()
-                .map(entry -> entry.contains(":") ? entry.substring(0, entry.indexOf(':')) : entry)
-                .distinct()
-                .count();
     }
 
     private static String safeName(Probe probe) {

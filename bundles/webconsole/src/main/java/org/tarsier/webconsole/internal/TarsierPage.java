@@ -141,7 +141,7 @@ public class TarsierPage extends AbstractServlet {
         try {
             probe.load();
             logger.info("Web console: probe {} loaded from {}", name, client);
-            return "Probe " + name + " loaded with " + ProbeRow.programCount(probe.programs())
+            return "Probe " + name + " loaded with " + Probe.countPrograms(probe.programs())
                     + " programs.";
         } catch (ProbeException | RuntimeException e) {
             logger.error("Web console: loading probe {} failed", name, e);

@@ -68,7 +68,7 @@ public class ProbeCommands {
             return "probe " + name + " is already loaded";
         }
         probe.load();
-        int programs = ProbeStatus.programCount(probe.programs());
+        int programs = Probe.countPrograms(probe.programs());
         return "probe " + name + " loaded with " + programs
                 + (programs == 1 ? " program" : " programs");
     }

@@ -1,6 +1,5 @@
 package org.tarsier.console.internal.command;
 
-import java.util.List;
 import java.util.Map;
 
 import org.tarsier.api.probe.Probe;
@@ -28,7 +27,7 @@ record ProbeStatus(
             return new ProbeStatus(
                     name,
                     probe.state().name(),
-                    Integer.toString(programCount(probe.programs())),
+                    Integer.toString(Probe.countPrograms(probe.programs())),
                     Long.toString(sum(probe.eventCounts())),
                     Long.toString(sum(probe.dropCounts())),
                     probe.lastError());
@@ -36,22 +35,6 @@ record ProbeStatus(
             String error = "status failed: " + e;
             return new ProbeStatus(name, UNKNOWN, UNKNOWN, UNKNOWN, UNKNOWN, error);
         }
-    }
-
-    /**
-     * Counts the distinct programs in {@link Probe#programs()}, which lists one
-     * {@code name: attach point} entry per attachment.
-     */
-    static int programCount(List<String> attachments) {
-        return (int) attachments.stream()
-                .map(ProbeStatus::programName)
-                .distinct()
-                .count();
-    }
-
-    private static String programName(String attachment) {
-        int colon = attachment.indexOf(':');
-        return colon < 0 ? attachment : attachment.substring(0, colon);
     }
 
     void addTo(TextTable table) {

@@ -1,4 +1,4 @@
-package org.tarsier.webconsole.internal;
+package org.tarsier.api.probe;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
@@ -6,20 +6,20 @@ import java.util.List;
 
 import org.junit.jupiter.api.Test;
 
-class ProbeRowTest {
+class ProbeTest {
 
     @Test
-    void programCountIgnoresRepeatedAttachments() {
+    void countProgramsIgnoresRepeatedAttachments() {
         List<String> attachments = List.of(
                 "enter_open: tracepoint syscalls/sys_enter_open",
                 "handle_sys_exit: tracepoint syscalls/sys_exit_open",
                 "handle_sys_exit: tracepoint syscalls/sys_exit_openat");
 
-        assertEquals(2, ProbeRow.programCount(attachments));
+        assertEquals(2, Probe.countPrograms(attachments));
     }
 
     @Test
-    void programCountKeepsEntryWithoutAttachPoint() {
-        assertEquals(2, ProbeRow.programCount(List.of("handle_exec", "handle_exit")));
+    void countProgramsKeepsEntryWithoutAttachPoint() {
+        assertEquals(2, Probe.countPrograms(List.of("handle_exec", "handle_exit")));
     }
 }
