@@ -25,7 +25,7 @@ static __always_inline long syscall_nr_at_exit(struct pt_regs *regs)
 	return BPF_CORE_READ(regs, orig_ax);
 }
 
-/* The same two, for a task and registers that the verifier knows by their BTF type. */
+/* The same two through BTF-typed pointers, which a program reads with plain loads. */
 static __always_inline __u32 syscall_abi_btf(struct task_struct *task)
 {
 	return task->thread_info.status & TS_COMPAT ? 1 : 0;
@@ -99,10 +99,11 @@ static __always_inline void read_syscall_args(struct pt_regs *regs, __u32 compat
 #endif
 
 /*
- * The current task's syscall ABI. Where the kernel has bpf_get_current_task_btf (Linux 5.11) it
- * is a load through a BTF pointer; older kernels pay a bpf_probe_read_kernel call. The verifier
- * skips the branch that the running kernel lacks, so its helper call is never checked there.
- * NOTE: only the 5.11 branch has run; no older kernel was at hand.
+ * Returns the current task's syscall ABI. Where the kernel has bpf_get_current_task_btf (Linux
+ * 5.11) this is a load through a BTF pointer. Older kernels pay a bpf_probe_read_kernel call.
+ * The verifier skips the branch that the running kernel lacks, so its helper call is never
+ * checked there.
+ * NOTE: the pre-5.11 branch ran only when forced on a newer kernel, not on an older one.
  */
 static __always_inline __u32 current_syscall_abi(void)
 {

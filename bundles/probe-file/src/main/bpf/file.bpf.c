@@ -1413,7 +1413,7 @@ static __always_inline int remember_ia32(struct trace_event_raw_sys_enter *ctx, 
  * in the saved registers. The kernel fires no syscalls/sys_*_* tracepoint for them
  * (arch_trace_is_compat_syscall in arch/x86/include/asm/ftrace.h). The program runs on every
  * syscall of the host, so it is on the BTF-typed tracepoint, where the ABI check of a 64-bit
- * syscall is one load (current_syscall_abi).
+ * syscall is one load from Linux 5.11 (current_syscall_abi).
  * NOTE: a rename of an i386 task invalidates the read verdicts only after it returns, so an open
  * made while it runs can still use a verdict from before it.
  */

@@ -230,7 +230,7 @@ final class CgroupIndex {
     private void quickScan() {
         int budget = limits.maxScanDirectories();
         for (String parent : List.copyOf(watchedParents)) {
-            // Most known parents are absent on a host; a stat is cheaper than a failed listing.
+            // Most known parents are absent on a given host, and a stat costs less than a failed listing.
             if (!exists(parent)) {
                 unwatch(parent);
                 continue;

@@ -36,7 +36,10 @@ final class EventSequencer implements AutoCloseable {
     private boolean closed;
     private long delayNanos;
     private long signals;
-    /** When the waiting thread wakes by itself; {@code Long.MAX_VALUE} while it waits for an offer. */
+    /**
+     * Time when the waiting thread wakes by itself, or {@code Long.MAX_VALUE} while it waits for
+     * an offer.
+     */
     private long wakeAtNanos = Long.MAX_VALUE;
 
     /**
