@@ -62,7 +62,12 @@ public final class AlertJson {
         Map<String, JsonElement> fields = new TreeMap<>();
         fields.put("evt.time", new JsonPrimitive(epochNanos(alert.time())));
         addContainerFields(alert.container(), fields);
-        alert.fields().forEach((name, value) -> fields.put(name, JsonValues.toJson(value)));
+        alert.fields().forEach((name, value) -> {
+            // An unknown container field is null even where a rule printed it as an empty string.
+            if (!(fields.containsKey(name) && "".equals(value))) {
+                fields.put(name, JsonValues.toJson(value));
+            }
+        });
 
         JsonObject json = new JsonObject();
         fields.forEach(json::add);

@@ -88,6 +88,16 @@ class AlertJsonTest {
     }
 
     @Test
+    void emptyContainerFieldOfDetectorIsNull() {
+        // The rules detector copies container.image from the event: empty outside containers.
+        JsonObject fields = render(alert(Map.of("container.image", "", "proc.cwd", ""), Map.of(),
+                ContainerInfo.HOST_INFO)).getAsJsonObject("output_fields");
+
+        assertTrue(fields.get("container.image").isJsonNull());
+        assertEquals("", fields.get("proc.cwd").getAsString());
+    }
+
+    @Test
     void kubernetesFieldsAddedForPods() {
         ContainerInfo pod = new ContainerInfo("containerd", ID, "app", "nginx", Map.of(),
                 "web-5d9f", "shop", "0b5e");
