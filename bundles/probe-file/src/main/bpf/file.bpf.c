@@ -955,6 +955,19 @@ __noinline int sensitive_matches(__u32 index)
 	return sensitive_rest_matches(index, component_end(at + star), star);
 }
 
+/* Returns false if no sensitive-read entry can match, judged by the path's second byte. */
+static __always_inline bool second_byte_may_match(struct path_work *work,
+						  struct file_config *config)
+{
+	__u32 at = work->position;
+	__u8 second;
+
+	if (at > PATH_BASE_END + 1 || work->buf[at] != '/')
+		return true;
+	second = work->buf[(at + 1) & WORK_INDEX_MASK];
+	return (config->sensitive_second[(second >> 6) & 3] >> (second & 63)) & 1;
+}
+
 /*
  * Returns 1 if the path in the work area matches the sensitive-read list. A path that the
  * kernel cannot compare (cut, relative to an unknown base, or in need of normalising) returns
@@ -971,6 +984,8 @@ __noinline int operand_sensitive(int bits, int undecided)
 		return 1;
 	if ((bits & (FILE_PATH_UNRESOLVED | FILE_PATH_TRUNCATED)) || !path_is_plain(work))
 		return undecided;
+	if (!second_byte_may_match(work, config))
+		return 0;
 	for (i = 0; i < PREFIX_COUNT_LIMIT; i++) {
 		if (i >= config->sensitive_count)
 			break;
@@ -1036,12 +1051,12 @@ __noinline int store_operand(__u32 offset, __u32 truncated_bit)
 }
 
 /*
- * Applies the filters to the operand built in the work area and stores it at offset in the
- * record's data. Returns OPERAND_* bits, and sets its size and its bits of record_flags.
+ * Applies the filters to the operand built in the work area. Returns OPERAND_* bits, and sets
+ * the operand's bits of record_flags.
  */
-static __always_inline int finish_operand(struct file_record *record, int bits, __u32 offset,
-					  __u32 *size, __u32 truncated_bit, __u32 unresolved_bit,
-					  int sensitive_check)
+static __always_inline int classify_operand(struct file_record *record, int bits,
+					    __u32 truncated_bit, __u32 unresolved_bit,
+					    int sensitive_check)
 {
 	int outcome = operand_selected(bits) ? OPERAND_SELECTED : 0;
 
@@ -1052,6 +1067,20 @@ static __always_inline int finish_operand(struct file_record *record, int bits, 
 		record->record_flags |= truncated_bit;
 	if (bits & FILE_PATH_UNRESOLVED)
 		record->record_flags |= unresolved_bit;
+	return outcome;
+}
+
+/*
+ * Applies the filters to the operand built in the work area and stores it at offset in the
+ * record's data. Returns OPERAND_* bits, and sets its size and its bits of record_flags.
+ */
+static __always_inline int finish_operand(struct file_record *record, int bits, __u32 offset,
+					  __u32 *size, __u32 truncated_bit, __u32 unresolved_bit,
+					  int sensitive_check)
+{
+	int outcome = classify_operand(record, bits, truncated_bit, unresolved_bit,
+				       sensitive_check);
+
 	*size = store_operand(offset, truncated_bit);
 	return outcome;
 }
@@ -1066,9 +1095,12 @@ static __always_inline int add_operands(struct file_record *record, struct pendi
 	int outcome, bits;
 
 	bits = build_operand(op->path_kind, op->path_fd, op->path);
-	outcome = finish_operand(record, bits, 0, &path_size, FILE_PATH_TRUNCATED,
-				 FILE_PATH_UNRESOLVED,
-				 op->read_only ? SENSITIVE_LENIENT : SENSITIVE_SKIP);
+	outcome = classify_operand(record, bits, FILE_PATH_TRUNCATED, FILE_PATH_UNRESOLVED,
+				   op->read_only ? SENSITIVE_LENIENT : SENSITIVE_SKIP);
+	/* a read-only open is sent only for a sensitive path, so another one is not copied */
+	if (op->read_only && !(outcome & OPERAND_SENSITIVE))
+		return outcome;
+	path_size = store_operand(0, FILE_PATH_TRUNCATED);
 	if (op->target_kind != OPERAND_NONE) {
 		bits = build_operand(op->target_kind, op->target_fd, op->target);
 		outcome |= finish_operand(record, bits, path_size, &target_size,

@@ -108,6 +108,11 @@ struct file_config {
 	__u32 host_mnt_ns;		/* inode number of the host's mount namespace */
 	__u32 self_tgid;		/* the agent's own process, never reported */
 	__u32 sensitive_count;		/* entries of file_sensitive in use */
+	/*
+	 * Bit c is set when an entry of file_sensitive can match a path whose byte after the
+	 * leading '/' is c, so most paths fail the list without a comparison of entries.
+	 */
+	__u64 sensitive_second[4];
 };
 
 /* Keys of file_generations: counters that end the validity of cached read verdicts. */

@@ -35,6 +35,8 @@ final class FileObject {
     static final String SENSITIVE_MAP = "file_sensitive";
     static final String GENERATIONS_MAP = "file_generations";
     static final String POLLER_THREAD = "tarsier-file-probe-poller";
+    /** Words of file_config's sensitive_second bitmap, one bit per byte value. */
+    private static final int SECOND_BYTE_WORDS = 4;
 
     /** The file_drops map, keyed by {@link DropReason}. */
     static final DropCounters DROPS = new DropCounters(DROPS_MAP,
@@ -144,9 +146,31 @@ final class FileObject {
             setInt(value, layout, "self_tgid", identity.selfTgid());
             setInt(value, layout, "sensitive_count",
                     complete ? settings.sensitiveReadPrefixes().size() : 0);
+            MemorySegment.copy(sensitiveSecondBytes(settings.sensitiveReadPrefixes()), 0, value,
+                    ValueLayout.JAVA_LONG, RecordLayouts.offset(layout, "sensitive_second"),
+                    SECOND_BYTE_WORDS);
             object.map(CONFIG_MAP).update(key(0), value.toArray(ValueLayout.JAVA_BYTE),
                     BpfMap.UPDATE_ANY);
         }
+    }
+
+    /**
+     * Returns file_config's sensitive_second bitmap: bit c is set when an entry can match a
+     * path whose byte after the leading '/' is c. An entry with '*' there, or one that does not
+     * start with '/' and another byte, sets every bit.
+     */
+    static long[] sensitiveSecondBytes(List<String> prefixes) {
+        long[] bits = new long[SECOND_BYTE_WORDS];
+        for (String prefix : prefixes) {
+            byte[] bytes = prefix.getBytes(StandardCharsets.UTF_8);
+            if (bytes.length < 2 || bytes[0] != '/' || bytes[1] == '*') {
+                Arrays.fill(bits, -1L);
+                return bits;
+            }
+            int second = bytes[1] & 0xFF;
+            bits[second >>> 6] |= 1L << (second & 63);
+        }
+        return bits;
     }
 
     /**

@@ -70,7 +70,9 @@ final class RecordLayouts {
             JAVA_INT.withName("exclude_count"),
             JAVA_INT.withName("host_mnt_ns"),
             JAVA_INT.withName("self_tgid"),
-            JAVA_INT.withName("sensitive_count"))
+            JAVA_INT.withName("sensitive_count"),
+            MemoryLayout.paddingLayout(4),
+            MemoryLayout.sequenceLayout(4, JAVA_LONG).withName("sensitive_second"))
             .withName("file_config");
 
     static final StructLayout PREFIX = MemoryLayout.structLayout(

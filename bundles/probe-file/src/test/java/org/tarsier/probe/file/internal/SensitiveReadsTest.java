@@ -104,6 +104,25 @@ class SensitiveReadsTest {
     }
 
     @Test
+    void starAfterRootMatchesEveryTopFolder() throws Exception {
+        // '*' as the second byte: the kernel's quick test by that byte must let every path on
+        Settings star = new Settings(true, true, true, List.of(), List.of(),
+                List.of("/*/secret"), 100);
+        String script = "mkdir -p /srv /opt && echo s > /srv/secret && echo s > /opt/secret"
+                + " && " + Commands.HELPER_IN_CONTAINER + " open /srv/secret 0 0"
+                + " + open /opt/secret 0 0 + open /usr/secret 0 0 + open /etc/hostname 0 0";
+        try (KernelProbe probe = KernelProbe.start(star)) {
+            Commands.Container container = Commands.runContainer(script);
+            probe.settle(QUIET, TIMEOUT);
+
+            List<String> received = probe.received(opensBy(container)).stream()
+                    .map(e -> e.path() + (e.failed() ? " " + e.error() : "")).toList();
+
+            assertEquals(List.of("/srv/secret", "/opt/secret", "/usr/secret ENOENT"), received);
+        }
+    }
+
+    @Test
     void renameEndsCachedDrop() throws Exception {
         // The same path as given reaches the same dentry before and after its folder moves
         // into /root/.ssh, so only the rename shows the kernel that the path changed.
