@@ -71,7 +71,7 @@ public final class ProcessProbe extends AbstractProbe {
         @AttributeDefinition(description = "Interval in milliseconds at which the poller drains"
                 + " the ring buffer, 10 to 10000; the kernel wakes it sooner only when 256 KiB"
                 + " wait, so this bounds the delay of an event")
-        int poll_timeout_ms() default 10;
+        int poll_timeout_ms() default 25;
 
         @AttributeDefinition(description = "Tracepoint of the exec program as category/name;"
                 + " applies at the next load. Only for testing attach failures: another"

@@ -50,7 +50,7 @@ class TcpProbeComponentTest {
         assertEquals("host", posted.getProperty(Topics.PROPERTY_CONTAINER_ID));
         assertTrue(harness.probe.eventCounts().get("CONNECT") >= 1, "CONNECT count");
         assertEquals(List.of("tcp probe started: autoload=true, host=true, states=false,"
-                + " owner.map.entries=65536, poll.timeout.ms=10"),
+                + " owner.map.entries=65536, poll.timeout.ms=25"),
                 harness.messages("info").subList(0, 1));
     }
 
@@ -65,7 +65,7 @@ class TcpProbeComponentTest {
         assertEquals(List.of("invalid configuration org.tarsier.probe.tcp: owner.map.entries=10"
                 + " is invalid: expected an integer from 1024 to 1048576; keeping the previous"
                 + " configuration (autoload=true, host=true, states=false,"
-                + " owner.map.entries=65536, poll.timeout.ms=10)"), harness.messages("error"));
+                + " owner.map.entries=65536, poll.timeout.ms=25)"), harness.messages("error"));
         assertEquals(ProbeState.LOADED, harness.probe.state());
         awaitPosted(TcpOperation.CONNECT, port);
     }
