@@ -374,8 +374,12 @@ static __always_inline long read_fd_name(char *dst, struct syscall_record *recor
 					 BPF_CORE_READ(file, f_path.dentry, d_name.name));
 }
 
+/*
+ * Reads string slot number slot. A user string that cannot be read at sys_enter is not counted as
+ * a drop there (at_enter): its page may not be in memory yet, and sys_exit reads it again.
+ */
 static __always_inline void read_slot(struct syscall_record *record, struct syscall_spec *spec,
-				      struct task_struct *task, int slot)
+				      struct task_struct *task, int slot, bool at_enter)
 {
 	__u8 kind = spec->slot_kind[slot];
 	__u8 index = spec->slot_arg[slot];
@@ -403,6 +407,31 @@ static __always_inline void read_slot(struct syscall_record *record, struct sysc
 	}
 	if (length <= 0) {
 		dst[0] = 0;
+		if (!(at_enter && kind == SLOT_USER_STRING))
+			count_drop(DROP_STRING_READ);
+		return;
+	}
+	record->string_size[slot] = length;
+}
+
+/*
+ * Reads again, at sys_exit, a user string that sys_enter could not read. A tracepoint program
+ * cannot fault a page in, so a string on a page that the task had not touched yet reads as an
+ * error at sys_enter. By sys_exit the syscall has copied the string and brought the page in.
+ */
+static __always_inline void reread_user_string(struct syscall_record *record,
+					       struct syscall_spec *spec, int slot)
+{
+	__u8 index = spec->slot_arg[slot];
+	long length;
+
+	if (record->string_size[slot] || spec->slot_kind[slot] != SLOT_USER_STRING ||
+	    index >= SYSCALL_ARGS)
+		return;
+	length = bpf_probe_read_user_str(record->strings[slot], ARG_STRING_SIZE,
+					 (void *)record->args[index]);
+	if (length <= 0) {
+		record->strings[slot][0] = 0;
 		count_drop(DROP_STRING_READ);
 		return;
 	}
@@ -412,7 +441,7 @@ static __always_inline void read_slot(struct syscall_record *record, struct sysc
 /* Fills everything but the header and the result, from the registers at enter or exit. */
 static __always_inline void describe_call(struct syscall_record *record, struct pt_regs *regs,
 					  struct syscall_spec *spec, struct task_struct *task,
-					  long nr, __u32 abi)
+					  long nr, __u32 abi, bool at_enter)
 {
 	record->nr = (__u32)nr;
 	record->abi = abi;
@@ -421,9 +450,9 @@ static __always_inline void describe_call(struct syscall_record *record, struct 
 	record->enter_ns = 0;
 	read_syscall_args(regs, abi, record->args);
 	read_cgroup_names(record->cgroup_parent, record->cgroup_leaf, task);
-	read_slot(record, spec, task, 0);
-	read_slot(record, spec, task, 1);
-	read_slot(record, spec, task, 2);
+	read_slot(record, spec, task, 0, at_enter);
+	read_slot(record, spec, task, 1, at_enter);
+	read_slot(record, spec, task, 2, at_enter);
 }
 
 static __always_inline void send_record(struct syscall_record *record, struct task_struct *task,
@@ -464,7 +493,7 @@ int BPF_PROG(handle_sys_enter, struct pt_regs *regs, long nr)
 	record = bpf_map_lookup_elem(&record_scratch, &zero);
 	if (!record)
 		return 0;
-	describe_call(record, regs, spec, task, nr, abi);
+	describe_call(record, regs, spec, task, nr, abi, true);
 	record->flags = SYSCALL_ENTER_SEEN;
 	record->enter_ns = bpf_ktime_get_boot_ns();
 	if (bpf_map_update_elem(&syscall_pending, &tid, record, BPF_ANY) < 0)
@@ -494,6 +523,9 @@ int BPF_PROG(handle_sys_exit, struct pt_regs *regs, long ret)
 	tid = (__u32)bpf_get_current_pid_tgid();
 	record = bpf_map_lookup_elem(&syscall_pending, &tid);
 	if (record && record->nr == (__u32)nr && record->abi == abi) {
+		reread_user_string(record, spec, 0);
+		reread_user_string(record, spec, 1);
+		reread_user_string(record, spec, 2);
 		send_record(record, task, ret);
 		bpf_map_delete_elem(&syscall_pending, &tid);
 		return 0;
@@ -514,7 +546,7 @@ int BPF_PROG(handle_sys_exit, struct pt_regs *regs, long ret)
 	record = bpf_map_lookup_elem(&record_scratch, &zero);
 	if (!record)
 		return 0;
-	describe_call(record, regs, spec, task, nr, abi);
+	describe_call(record, regs, spec, task, nr, abi, false);
 	send_record(record, task, ret);
 	return 0;
 }

@@ -8,6 +8,8 @@
  *                         harmless arguments and prints "name result" per call, result being
  *                         the return value or -errno
  *   sc-helper compat      calls mount through int 0x80 (the i386 ABI) and prints its result
+ *   sc-helper untouched   calls chroot("/tmp") with the path on a page that the process has
+ *                         not touched yet, and prints "chroot result"
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -16,6 +18,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/mount.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -110,6 +113,25 @@ static int compat(void)
 #endif
 }
 
+/*
+ * A private mapping of a file is not in the process's page tables until the first access, here
+ * the kernel's copy of the path during chroot.
+ */
+static int untouched(void)
+{
+	static const char path[] = "/tmp";
+	int fd = open("/tarsier-untouched", O_RDWR | O_CREAT | O_TRUNC, 0600);
+	char *page;
+
+	if (fd < 0 || write(fd, path, sizeof(path)) != (ssize_t)sizeof(path))
+		return 1;
+	page = mmap(NULL, 4096, PROT_READ, MAP_PRIVATE, fd, 0);
+	if (page == MAP_FAILED)
+		return 1;
+	report("chroot", syscall(SYS_chroot, page));
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	if (argc == 3 && strcmp(argv[1], "getppid") == 0) {
@@ -123,6 +145,8 @@ int main(int argc, char **argv)
 		return selected();
 	if (argc == 2 && strcmp(argv[1], "compat") == 0)
 		return compat();
-	fprintf(stderr, "usage: sc-helper getppid N | selected | compat\n");
+	if (argc == 2 && strcmp(argv[1], "untouched") == 0)
+		return untouched();
+	fprintf(stderr, "usage: sc-helper getppid N | selected | compat | untouched\n");
 	return 2;
 }

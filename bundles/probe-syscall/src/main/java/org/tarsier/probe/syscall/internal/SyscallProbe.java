@@ -46,9 +46,9 @@ import org.tarsier.libbpf.probe.ProbeSession;
  * <p>Drop counts: {@code ringbuf} counts syscall records lost because the ring buffer was full;
  * {@code counts_full} syscalls not counted because the counts map of the window was full;
  * {@code pending_full} enter records not stored, whose calls are then reported with arguments
- * read at exit; {@code string_read} string arguments sent empty after a failed read;
- * {@code cgroup_read} and {@code names_full} cgroup names missing for container attribution;
- * {@code decode} records that user space failed to decode.
+ * read at exit; {@code string_read} string arguments sent empty because neither sys_enter nor
+ * sys_exit could read them; {@code cgroup_read} and {@code names_full} cgroup names missing
+ * for container attribution; {@code decode} records that user space failed to decode.
  */
 @Component(
         service = Probe.class,

@@ -43,10 +43,11 @@ final class Commands {
         return output.text();
     }
 
-    /** Compiles the static test helper into the build directory, once per JVM. */
+    /** Compiles the static test helper into the build directory when its source is newer. */
     static synchronized Path helper() throws IOException, InterruptedException {
         Path binary = Path.of("target", "sc-helper").toAbsolutePath();
-        if (!Files.exists(binary)) {
+        if (!Files.exists(binary) || Files.getLastModifiedTime(binary)
+                .compareTo(Files.getLastModifiedTime(Path.of(HELPER_SOURCE))) < 0) {
             check("gcc", "-static", "-O1", "-Wall", "-o", binary.toString(), HELPER_SOURCE);
         }
         return binary;

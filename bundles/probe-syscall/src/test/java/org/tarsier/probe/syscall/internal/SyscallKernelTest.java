@@ -102,6 +102,24 @@ class SyscallKernelTest {
     }
 
     @Test
+    void stringOnUntouchedPageReadAtExit() throws Exception {
+        // sys_enter cannot read the path: its page enters the page tables during the syscall
+        try (KernelProbe probe = KernelProbe.start(1000, false)) {
+            List<String> lines = Commands.runHelper("untouched").text().lines().toList();
+            String id = lines.getFirst();
+
+            assertEquals("chroot 0", lines.get(1), "helper output");
+            assertTrue(KernelProbe.await(() -> !helperEvents(probe, id).isEmpty(), TIMEOUT),
+                    "chroot event arrived");
+            SyscallEvent chroot = helperEvents(probe, id).getFirst();
+
+            assertEquals("chroot", chroot.name());
+            assertEquals(Map.of("path", "/tmp"), chroot.arguments());
+            assertEquals(List.of(), probe.failures());
+        }
+    }
+
+    @Test
     void compatMountReportedAsMount() throws Exception {
         assumeTrue(System.getProperty("os.arch").equals("amd64"), "int 0x80 exists on x86_64");
         try (KernelProbe probe = KernelProbe.start(1000, false)) {
