@@ -104,10 +104,15 @@ record Settings(
                 + POLL_TIMEOUT_MS + "=" + pollTimeoutMillis;
     }
 
-    /** Returns the entries that are not blank; a metatype form may send one empty entry. */
+    /**
+     * Returns the entries, trimmed and split at commas, that are not blank. A .cfg file gives a
+     * list as one comma-separated string, and a metatype form may send one empty entry.
+     */
     private static List<String> listOf(String[] values) {
         return values == null ? List.of()
-                : Arrays.stream(values).filter(v -> v != null && !v.isBlank()).toList();
+                : Arrays.stream(values).filter(v -> v != null)
+                        .flatMap(v -> Arrays.stream(v.split(","))).map(String::trim)
+                        .filter(v -> !v.isEmpty()).toList();
     }
 
     private static void checkChoice(List<String> problems, String property, String value,

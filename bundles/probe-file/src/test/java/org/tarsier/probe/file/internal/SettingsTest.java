@@ -29,6 +29,21 @@ class SettingsTest {
     }
 
     @Test
+    void cfgListSplitAtCommas() {
+        // a .cfg file gives a list as one string
+        String[] sensitive = {"/etc/shadow, /*/secret,/srv/data"};
+        String[] excludes = {"/srv,/opt", " "};
+
+        assertEquals(List.of(), Settings.problems("containers", "write", NONE, excludes,
+                sensitive, 25));
+        Settings settings = Settings.of(true, "containers", "write", NONE, excludes, sensitive,
+                25);
+        assertEquals(List.of("/etc/shadow", "/*/secret", "/srv/data"),
+                settings.sensitiveReadPrefixes());
+        assertEquals(List.of("/srv", "/opt"), settings.excludePrefixes());
+    }
+
+    @Test
     void sensitivePatternProblemsNameTheStar() {
         List<String> problems = Settings.problems("all", "write", NONE, NONE, new String[] {
             "/home/*/.ssh", "/a/*/b/*", "/home/a*b", "/home/*/../x", "*/.ssh"}, 100);
