@@ -32,7 +32,7 @@ final class AnomalyAlerts {
                 topFeatures.isEmpty() ? "" : "; top features: " + String.join(", ", topFeatures));
 
         Map<String, Object> fields = new LinkedHashMap<>();
-        fields.put("container.id", container.id());
+        fields.put("container.id", container.shortId());
         fields.put("container.name", container.name());
         fields.put("container.image", container.image());
 

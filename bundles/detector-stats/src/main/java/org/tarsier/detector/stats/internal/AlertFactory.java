@@ -40,7 +40,7 @@ final class AlertFactory {
         StatsEngine.Finding lead = findings.get(0);
         StatsEngine.Deviation deviation = lead.deviation();
         Map<String, Object> fields = new LinkedHashMap<>();
-        fields.put("container.id", container.id());
+        fields.put("container.id", container.shortId());
         fields.put("container.name", container.name());
         fields.put("container.image", container.image());
 

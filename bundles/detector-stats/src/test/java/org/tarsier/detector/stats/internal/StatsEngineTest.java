@@ -23,7 +23,7 @@ class StatsEngineTest {
             "exec_binaries_new");
     private static final Instant T0 = Instant.parse("2026-01-01T00:00:00Z");
     private static final Duration WINDOW = Duration.ofSeconds(1);
-    private static final ContainerInfo WEB = container("a1", "web:1");
+    private static final ContainerInfo WEB = container("a1b2c3d4e5f6a7b8c9d0", "web:1");
 
     /** Warm-up 10, history 30, threshold 6, 2 windows in a row, immediate 20, no alert limit. */
     private static final Settings SETTINGS = new Settings(10, 30, 6, 2, 20, 1,
@@ -76,7 +76,7 @@ class StatsEngineTest {
         assertEquals(2, alert.evidence().get("windows"));
         assertEquals("container", alert.evidence().get("baseline.source"));
         assertEquals(WEB, alert.container());
-        assertEquals("a1", alert.fields().get("container.id"));
+        assertEquals("a1b2c3d4e5f6", alert.fields().get("container.id"), "short id, as the rules give it");
     }
 
     @Test
