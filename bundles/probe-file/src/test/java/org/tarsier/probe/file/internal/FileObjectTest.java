@@ -10,7 +10,7 @@ import org.junit.jupiter.api.Test;
 class FileObjectTest {
 
     @Test
-    void secondBytesOfDefaultListAreItsTopFolders() {
+    void defaultListSecondBytes() {
         long[] bits = FileObject.sensitiveSecondBytes(List.of("/etc/shadow", "/root/.ssh",
                 "/home/*/.ssh", "/var/lib/*/.ssh", "/etc/ssh/ssh_host_*"));
 
