@@ -47,6 +47,25 @@ class ProbeSessionTest {
     }
 
     @Test
+    void afterPollsSeesHandledRecords() throws Exception {
+        List<Long> sequences = new CopyOnWriteArrayList<>();
+        List<Integer> seenAfterPolls = new CopyOnWriteArrayList<>();
+        List<String> threads = new CopyOnWriteArrayList<>();
+        try (ProbeSession session = sampleSession(sequences, new AtomicInteger()).start()) {
+            session.afterPolls(() -> {
+                seenAfterPolls.add(sequences.size());
+                threads.add(Thread.currentThread().getName());
+            });
+            for (int i = 0; i < 5; i++) {
+                SampleObject.getppid();
+            }
+
+            await(() -> seenAfterPolls.contains(5));
+        }
+        assertEquals(List.of(THREAD), threads.stream().distinct().toList());
+    }
+
+    @Test
     void idlePollerWokenByFirstRecord() throws Exception {
         List<Long> sequences = new CopyOnWriteArrayList<>();
         // Without the wakeup, the record would wait for the end of a 5 s poll.

@@ -69,6 +69,8 @@ public abstract class AbstractProbe implements Probe {
         this.dropCounters = dropCounters;
         this.dropsOfPastSessions = dropCounters.zeros();
         this.dispatcher = new EventDispatcher(name, QUEUE_CAPACITY,
+                event -> eventCounts.computeIfAbsent(event.kind(), kind -> new LongAdder())
+                        .increment(),
                 e -> warnLimited("deliver", "an event handler of the " + name
                         + " probe's events failed: {}", e));
         for (String kind : eventKinds) {
@@ -117,6 +119,7 @@ public abstract class AbstractProbe implements Probe {
         dispatcher.start();
         try {
             session = startSession();
+            session.afterPolls(dispatcher::flush);
         } catch (BpfException | RuntimeException e) {
             dispatcher.stop();
             state = ProbeState.FAILED;
@@ -137,6 +140,7 @@ public abstract class AbstractProbe implements Probe {
         ProbeSession closing = session;
         session = null;
         closing.stop();
+        dispatcher.flush();
         dispatcher.stop();
         retireDropCounts(closing);
         closing.close();
@@ -219,13 +223,12 @@ public abstract class AbstractProbe implements Probe {
     /**
      * Queues an event for delivery with the properties {@link Topics#PROPERTY_EVENT},
      * {@link Topics#PROPERTY_PROBE} and {@link Topics#PROPERTY_CONTAINER_ID}, and counts it by
-     * kind. Events are delivered in order on the probe's dispatcher thread. An event that finds
-     * the queue full is counted as a {@link #DROP_QUEUE} drop instead.
+     * kind. The events of one poll are handed to the probe's dispatcher thread together when the
+     * poll ends, and delivered in order there. An event that finds the queue full is counted as a
+     * {@link #DROP_QUEUE} drop instead.
      */
     protected final void post(EventAdmin eventAdmin, Event event) {
-        if (dispatcher.offer(eventAdmin, event)) {
-            eventCounts.computeIfAbsent(event.kind(), kind -> new LongAdder()).increment();
-        }
+        dispatcher.offer(eventAdmin, event);
     }
 
     /**

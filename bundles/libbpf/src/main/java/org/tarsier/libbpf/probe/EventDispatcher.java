@@ -3,10 +3,9 @@ package org.tarsier.libbpf.probe;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Consumer;
 
@@ -18,23 +17,34 @@ import org.tarsier.api.event.Event;
  * A bounded queue between a probe's ring-buffer poller and Event Admin, drained by one thread
  * that delivers each event synchronously with {@link EventAdmin#sendEvent}.
  *
- * <p>The poller never waits for handlers: when the queue is full the event is dropped and
- * counted. Handlers receive the probe's events in the order the poller decoded them, on the
- * dispatcher thread. Synchronous delivery from one thread costs far less per event than
- * {@link EventAdmin#postEvent}, which hands every event to a task per handler.
+ * <p>The poller collects the events of one poll and hands them over with {@link #flush}, so the
+ * dispatcher thread wakes once per poll rather than once per event; a poll that yields
+ * {@link #BATCH} events hands them over at once. The poller never waits for handlers: when the
+ * queue is full, the events that do not fit are dropped and counted. Handlers receive the
+ * probe's events in the order the poller decoded them, on the dispatcher thread. Synchronous
+ * delivery from one thread costs far less per event than {@link EventAdmin#postEvent}, which
+ * hands every event to a task per handler.
  */
 final class EventDispatcher {
 
-    private static final int BATCH = 256;
+    /** Number of collected events at which the poller hands them over before its poll ends. */
+    static final int BATCH = 256;
     private static final long STOP_TIMEOUT_MILLIS = 5_000;
+    /** Queued by {@link #stop}; the thread ends when it takes it. */
+    private static final List<Event> END = List.of();
 
     private final String probe;
-    private final BlockingQueue<Event> queue;
+    private final int capacity;
+    private final LinkedBlockingQueue<List<Event>> batches = new LinkedBlockingQueue<>();
+    /** Events in {@link #batches}, at most {@link #capacity}. */
+    private final AtomicInteger queued = new AtomicInteger();
     private final LongAdder dropped = new LongAdder();
     private final Map<String, String> topics = new ConcurrentHashMap<>();
+    private final Consumer<Event> accepted;
     private final Consumer<RuntimeException> handlerFailed;
+    /** Events of the current poll; guarded by this object's lock. */
+    private List<Event> pending = new ArrayList<>(BATCH);
     private volatile EventAdmin eventAdmin;
-    private volatile boolean running;
     private Thread thread;
 
     /**
@@ -42,22 +52,54 @@ final class EventDispatcher {
      *
      * @param probe probe name, the value of {@link Topics#PROPERTY_PROBE}
      * @param capacity maximum number of queued events
+     * @param accepted called, under the dispatcher's lock, with each event that found room in
+     *        the queue
      * @param handlerFailed called with an exception that escaped Event Admin
      */
-    EventDispatcher(String probe, int capacity, Consumer<RuntimeException> handlerFailed) {
+    EventDispatcher(String probe, int capacity, Consumer<Event> accepted,
+            Consumer<RuntimeException> handlerFailed) {
         this.probe = probe;
-        this.queue = new ArrayBlockingQueue<>(capacity);
+        this.capacity = capacity;
+        this.accepted = accepted;
         this.handlerFailed = handlerFailed;
     }
 
-    /** Queues an event for delivery through {@code admin}; returns false when it was dropped. */
-    boolean offer(EventAdmin admin, Event event) {
+    /**
+     * Adds an event for delivery through {@code admin}. It is queued at the next {@link #flush},
+     * or at once when {@link #BATCH} events wait.
+     */
+    void offer(EventAdmin admin, Event event) {
         eventAdmin = admin;
-        if (queue.offer(event)) {
-            return true;
+        synchronized (this) {
+            pending.add(event);
+            if (pending.size() >= BATCH) {
+                enqueuePending();
+            }
         }
-        dropped.increment();
-        return false;
+    }
+
+    /** Queues the events added since the last flush, dropping those that do not fit. */
+    synchronized void flush() {
+        if (!pending.isEmpty()) {
+            enqueuePending();
+        }
+    }
+
+    private void enqueuePending() {
+        List<Event> batch = pending;
+        pending = new ArrayList<>(BATCH);
+        // Only this lock's holder adds to the queue, so the room cannot shrink before the add.
+        int room = capacity - queued.get();
+        if (room < batch.size()) {
+            dropped.add(batch.size() - Math.max(room, 0));
+            if (room <= 0) {
+                return;
+            }
+            batch = batch.subList(0, room);
+        }
+        queued.addAndGet(batch.size());
+        batch.forEach(accepted);
+        batches.add(batch);
     }
 
     /** Returns the number of events dropped because the queue was full. */
@@ -65,53 +107,53 @@ final class EventDispatcher {
         return dropped.sum();
     }
 
-    /** Returns the number of events waiting for delivery. */
-    int backlog() {
-        return queue.size();
+    /** Returns the number of events waiting for delivery, whether flushed or not. */
+    synchronized int backlog() {
+        return queued.get() + pending.size();
     }
 
     synchronized void start() {
         if (thread != null) {
             return;
         }
-        running = true;
         thread = Thread.ofPlatform().daemon().name("tarsier-" + probe + "-dispatcher")
                 .start(this::run);
     }
 
     /** Delivers what is queued, then stops the thread; waits at most a few seconds. */
-    synchronized void stop() {
-        if (thread == null) {
+    void stop() {
+        Thread stopping;
+        synchronized (this) {
+            stopping = thread;
+            thread = null;
+        }
+        if (stopping == null) {
             return;
         }
-        running = false;
+        batches.add(END);
         try {
-            thread.join(STOP_TIMEOUT_MILLIS);
+            stopping.join(STOP_TIMEOUT_MILLIS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        thread = null;
     }
 
     private void run() {
-        List<Event> batch = new ArrayList<>(BATCH);
-        while (running || !queue.isEmpty()) {
+        while (true) {
+            List<Event> batch;
             try {
-                Event first = queue.poll(100, TimeUnit.MILLISECONDS);
-                if (first == null) {
-                    continue;
-                }
-                batch.add(first);
-                queue.drainTo(batch, BATCH - 1);
-                for (Event event : batch) {
-                    deliver(event);
-                }
+                batch = batches.take();
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return;
-            } finally {
-                batch.clear();
             }
+            if (batch == END) {
+                return;
+            }
+            for (Event event : batch) {
+                deliver(event);
+            }
+            queued.addAndGet(-batch.size());
         }
     }
 

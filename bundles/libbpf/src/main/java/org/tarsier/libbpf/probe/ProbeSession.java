@@ -29,7 +29,8 @@ import org.tarsier.libbpf.RingBuffer;
  * poller. If any of it fails, nothing stays in the kernel and no thread runs.
  *
  * <p>The poller thread runs, in a loop: the {@link Builder#beforePoll} action, one ring-buffer
- * poll of at most the poll timeout, and the periodic step when its period has passed. If the
+ * poll of at most the poll timeout, the periodic step when its period has passed, and the
+ * {@link #afterPolls} action. If the
  * object has the {@code tarsier_idle} map of {@code tarsier_ringbuf.h}, a poller that found no
  * record for a whole poll timeout sets it and then waits up to 250 ms, because the next record
  * wakes it at once. Failures of
@@ -74,6 +75,7 @@ public final class ProbeSession implements AutoCloseable {
     private RingBuffer ringBuffer;
     private BpfMap idleFlag;
     private boolean idle;
+    private volatile Runnable afterPolls = () -> { };
     private volatile int pollTimeoutMillis;
     private volatile long periodNanos;
     private long lastPeriodicRun;
@@ -119,6 +121,14 @@ public final class ProbeSession implements AutoCloseable {
     /** Returns the loaded BPF object, to read or update its maps. */
     public BpfObject object() {
         return object;
+    }
+
+    /**
+     * Sets an action that the poller thread runs after each poll and periodic step, e.g. handing
+     * the events they produced to another thread at once.
+     */
+    public void afterPolls(Runnable action) {
+        afterPolls = Objects.requireNonNull(action, "action");
     }
 
     /** Changes the maximum wait of one ring-buffer poll from the next poll on. */
@@ -242,6 +252,7 @@ public final class ProbeSession implements AutoCloseable {
                 failureHandler.accept(e);
                 backOff();
             }
+            afterPolls.run();
         }
     }
 

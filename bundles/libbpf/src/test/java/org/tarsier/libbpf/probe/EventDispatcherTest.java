@@ -1,0 +1,206 @@
+package org.tarsier.libbpf.probe;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import org.junit.jupiter.api.Test;
+import org.osgi.service.event.EventAdmin;
+import org.tarsier.api.Topics;
+import org.tarsier.api.container.ContainerInfo;
+import org.tarsier.api.event.Event;
+import org.tarsier.api.event.EventHeader;
+import org.tarsier.api.event.ForkEvent;
+
+/** The hand-over of a poll's events to the dispatcher thread, its bound and its stop. */
+class EventDispatcherTest {
+
+    private static final long WAIT_MILLIS = 5_000;
+
+    /** Receives the events on the dispatcher thread, as Felix's sendEvent does. */
+    private static final class Receiver implements EventAdmin {
+        final List<Long> pids = new CopyOnWriteArrayList<>();
+        final List<String> threads = new CopyOnWriteArrayList<>();
+        volatile CountDownLatch gate = new CountDownLatch(0);
+
+        @Override
+        public void postEvent(org.osgi.service.event.Event event) {
+            throw new AssertionError("the dispatcher must deliver synchronously");
+        }
+
+        @Override
+        public void sendEvent(org.osgi.service.event.Event event) {
+            try {
+                gate.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            Event tarsier = (Event) event.getProperty(Topics.PROPERTY_EVENT);
+            pids.add((long) tarsier.header().pid());
+            threads.add(Thread.currentThread().getName());
+        }
+
+        void awaitCount(int count) throws InterruptedException {
+            long end = System.currentTimeMillis() + WAIT_MILLIS;
+            while (pids.size() < count && System.currentTimeMillis() < end) {
+                Thread.sleep(5);
+            }
+            assertEquals(count, pids.size(), "events delivered");
+        }
+    }
+
+    private static Event fork(int pid) {
+        return new ForkEvent(new EventHeader(pid, 4242, pid, pid, 1, 0, 0, "parent"),
+                ContainerInfo.HOST_INFO, pid + 1, pid + 1);
+    }
+
+    private static List<Long> range(int from, int to) {
+        List<Long> pids = new ArrayList<>();
+        for (long pid = from; pid < to; pid++) {
+            pids.add(pid);
+        }
+        return pids;
+    }
+
+    @Test
+    void pollEventsDeliveredTogetherAfterFlush() throws Exception {
+        Receiver receiver = new Receiver();
+        AtomicInteger accepted = new AtomicInteger();
+        EventDispatcher dispatcher = new EventDispatcher("unit", 100,
+                event -> accepted.incrementAndGet(), e -> { throw e; });
+        dispatcher.start();
+        try {
+            for (int pid = 1; pid <= 5; pid++) {
+                dispatcher.offer(receiver, fork(pid));
+            }
+            Thread.sleep(100);
+            assertEquals(List.of(), receiver.pids, "delivered before the poll ended");
+            assertEquals(5, dispatcher.backlog());
+
+            dispatcher.flush();
+            receiver.awaitCount(5);
+
+            assertEquals(range(1, 6), receiver.pids);
+            assertEquals(List.of("tarsier-unit-dispatcher"), receiver.threads.stream()
+                    .distinct().toList());
+            assertEquals(5, accepted.get());
+            assertEquals(0, dispatcher.dropped());
+        } finally {
+            dispatcher.stop();
+        }
+    }
+
+    @Test
+    void fullBatchHandedOverWithoutFlush() throws Exception {
+        Receiver receiver = new Receiver();
+        EventDispatcher dispatcher = new EventDispatcher("unit", 1_000, event -> { },
+                e -> { throw e; });
+        dispatcher.start();
+        try {
+            for (int pid = 1; pid <= EventDispatcher.BATCH + 3; pid++) {
+                dispatcher.offer(receiver, fork(pid));
+            }
+            receiver.awaitCount(EventDispatcher.BATCH);
+            Thread.sleep(100);
+            assertEquals(EventDispatcher.BATCH, receiver.pids.size(), "the last 3 wait");
+
+            dispatcher.flush();
+            receiver.awaitCount(EventDispatcher.BATCH + 3);
+            assertEquals(range(1, EventDispatcher.BATCH + 4), receiver.pids);
+        } finally {
+            dispatcher.stop();
+        }
+    }
+
+    @Test
+    void eventsBeyondCapacityDroppedAndCounted() throws Exception {
+        Receiver receiver = new Receiver();
+        receiver.gate = new CountDownLatch(1);
+        AtomicInteger accepted = new AtomicInteger();
+        EventDispatcher dispatcher = new EventDispatcher("unit", 3,
+                event -> accepted.incrementAndGet(), e -> { throw e; });
+        dispatcher.start();
+        try {
+            dispatcher.offer(receiver, fork(1));
+            dispatcher.offer(receiver, fork(2));
+            dispatcher.flush();
+            // the first two stay queued while the handler blocks, so one more fits
+            for (int pid = 3; pid <= 6; pid++) {
+                dispatcher.offer(receiver, fork(pid));
+            }
+            dispatcher.flush();
+            assertEquals(3, dispatcher.dropped());
+            assertEquals(3, accepted.get());
+
+            receiver.gate.countDown();
+            receiver.awaitCount(3);
+            assertEquals(List.of(1L, 2L, 3L), receiver.pids);
+
+            dispatcher.offer(receiver, fork(7));
+            dispatcher.flush();
+            receiver.awaitCount(4);
+            assertEquals(7L, receiver.pids.get(3), "room again once delivered");
+            assertEquals(3, dispatcher.dropped());
+        } finally {
+            dispatcher.stop();
+        }
+    }
+
+    @Test
+    void idleThreadWaitsUntimed() throws Exception {
+        EventDispatcher dispatcher = new EventDispatcher("unit-idle", 100, event -> { },
+                e -> { throw e; });
+        dispatcher.start();
+        try {
+            Thread thread = dispatcherThread("tarsier-unit-idle-dispatcher");
+            long end = System.currentTimeMillis() + WAIT_MILLIS;
+            while (thread.getState() != Thread.State.WAITING
+                    && System.currentTimeMillis() < end) {
+                Thread.sleep(5);
+            }
+
+            assertEquals(Thread.State.WAITING, thread.getState());
+        } finally {
+            dispatcher.stop();
+        }
+    }
+
+    @Test
+    void stopDeliversQueuedEvents() throws Exception {
+        Receiver receiver = new Receiver();
+        receiver.gate = new CountDownLatch(1);
+        EventDispatcher dispatcher = new EventDispatcher("unit-stop", 100, event -> { },
+                e -> { throw e; });
+        dispatcher.start();
+        Thread thread = dispatcherThread("tarsier-unit-stop-dispatcher");
+        for (int pid = 1; pid <= 4; pid++) {
+            dispatcher.offer(receiver, fork(pid));
+        }
+        dispatcher.flush();
+        Thread.ofPlatform().start(() -> {
+            try {
+                Thread.sleep(200);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            receiver.gate.countDown();
+        });
+
+        dispatcher.stop();
+
+        assertEquals(range(1, 5), receiver.pids, "stop waited for the queued events");
+        assertTrue(thread.join(java.time.Duration.ofSeconds(1)), "thread ended");
+        assertEquals(0, dispatcher.backlog());
+    }
+
+    private static Thread dispatcherThread(String name) {
+        return Thread.getAllStackTraces().keySet().stream()
+                .filter(t -> t.getName().equals(name))
+                .findFirst().orElseThrow();
+    }
+}
