@@ -109,7 +109,17 @@ final class Comparisons {
         return switch (operator) {
             case EQ, EQ2 -> first::equals;
             case IN, INTERSECTS -> Set.copyOf(texts)::contains;
-            case PMATCH -> s -> texts.stream().anyMatch(prefix -> isPathPrefix(prefix, s));
+            case PMATCH -> {
+                String[] prefixes = texts.toArray(String[]::new);
+                yield s -> {
+                    for (String prefix : prefixes) {
+                        if (isPathPrefix(prefix, s)) {
+                            return true;
+                        }
+                    }
+                    return false;
+                };
+            }
             case CONTAINS -> s -> s.contains(first);
             case ICONTAINS -> {
                 String lower = first.toLowerCase(Locale.ROOT);

@@ -43,7 +43,7 @@ public final class ProcessTable {
             if (name.isEmpty()) {
                 name = exec.header().comm();
             }
-            processes.put(exec.header().pid(), new ProcessInfo(exec.header().pid(),
+            processes.put(exec.header().pid(), ProcessInfo.of(exec.header().pid(),
                     exec.header().ppid(), name, filename, exec.argv(), exec.cwd(),
                     exec.header().timeNanos(), exec.container().shortId(),
                     execParent(exec.header().ppid())));
@@ -77,7 +77,7 @@ public final class ProcessTable {
             return known;
         }
         String comm = event.header().comm();
-        return new ProcessInfo(event.header().pid(), event.header().ppid(), comm, "",
+        return ProcessInfo.of(event.header().pid(), event.header().ppid(), comm, "",
                 List.of(), "", 0, "", ProcessInfo.UNKNOWN_PARENT);
     }
 
