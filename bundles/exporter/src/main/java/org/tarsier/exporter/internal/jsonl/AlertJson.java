@@ -6,6 +6,7 @@ import java.util.TreeMap;
 
 import org.tarsier.api.alert.Alert;
 import org.tarsier.api.container.ContainerInfo;
+import org.tarsier.api.container.ImageReference;
 
 import com.google.gson.JsonElement;
 import com.google.gson.JsonNull;

@@ -10,6 +10,7 @@ import java.util.Set;
 import java.util.function.BiFunction;
 import java.util.function.Function;
 import org.tarsier.api.container.ContainerInfo;
+import org.tarsier.api.container.ImageReference;
 import org.tarsier.api.event.FileEvent;
 import org.tarsier.api.event.FileOperation;
 import org.tarsier.api.event.SyscallEvent;
@@ -166,8 +167,9 @@ public final class Fields {
         add("container.type", FieldType.STRING, c -> c.event().container().runtime());
         add("container.image", FieldType.STRING, c -> c.event().container().image());
         add("container.image.repository", FieldType.STRING,
-                c -> imageRepository(c.event().container()));
-        add("container.image.tag", FieldType.STRING, c -> imageTag(c.event().container()));
+                c -> ImageReference.parse(c.event().container().image()).repository());
+        add("container.image.tag", FieldType.STRING,
+                c -> ImageReference.parse(c.event().container().image()).tag());
         FIELDS.put("container.label", new FieldDef("container.label", FieldType.STRING,
                 FieldType.STRING, (c, arg) -> arg == null ? null
                         : c.event().container().labels().get(arg)));
@@ -309,24 +311,6 @@ public final class Fields {
         return path.substring(path.lastIndexOf('/') + 1);
     }
 
-    private static String imageRepository(ContainerInfo container) {
-        String image = container.image();
-        int at = image.indexOf('@');
-        if (at >= 0) {
-            image = image.substring(0, at);
-        }
-        int colon = image.lastIndexOf(':');
-        return colon > image.lastIndexOf('/') ? image.substring(0, colon) : image;
-    }
-
-    private static String imageTag(ContainerInfo container) {
-        String image = container.image();
-        if (image.contains("@")) {
-            image = image.substring(0, image.indexOf('@'));
-        }
-        int colon = image.lastIndexOf(':');
-        return colon > image.lastIndexOf('/') ? image.substring(colon + 1) : "";
-    }
 
     private static boolean isMemfd(String path) {
         return path.startsWith("/memfd:") || path.startsWith("memfd:");

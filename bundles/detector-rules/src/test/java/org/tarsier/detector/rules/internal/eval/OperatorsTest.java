@@ -8,6 +8,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.tarsier.api.container.ContainerInfo;
 import org.tarsier.api.event.ExecEvent;
 import org.tarsier.api.event.FileEvent;
 import org.tarsier.api.event.FileOperation;
@@ -78,6 +79,24 @@ class OperatorsTest {
         Rules rules = Rules.condition(condition);
 
         assertEquals(expected, rules.matches(CURL), condition);
+    }
+
+    @ParameterizedTest(name = "{0}: {1} {2}")
+    @CsvSource(delimiter = '|', value = {
+        "busybox                | busybox            | latest",
+        "localhost:5000/app     | localhost:5000/app | latest",
+        "app@sha256:ab12        | app                | ''",
+        "sha256:ab12            | ''                 | ''"})
+    void imageWithoutTagSplit(String image, String repository, String tag) throws Exception {
+        ContainerInfo container = new ContainerInfo("docker", Events.CONTAINER_ID, "web", image,
+                Map.of(), "", "", "");
+        ExecEvent exec = Events.exec(container, 100, 50, "/bin/sh", "sh");
+        Rules repositoryRule = Rules.condition("container.image.repository = '" + repository
+                + "'");
+        Rules tagRule = Rules.condition("container.image.tag = '" + tag + "'");
+
+        assertTrue(repositoryRule.matches(exec), "repository of " + image);
+        assertTrue(tagRule.matches(exec), "tag of " + image);
     }
 
     @Test

@@ -1,4 +1,4 @@
-package org.tarsier.exporter.internal.jsonl;
+package org.tarsier.api.container;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
@@ -8,15 +8,15 @@ import org.junit.jupiter.params.provider.CsvSource;
 class ImageReferenceTest {
 
     @ParameterizedTest
-    @CsvSource(delimiter = '|', nullValues = "-", value = {
-        "nginx                                  | nginx                | ''     | ''",
+    @CsvSource(delimiter = '|', value = {
+        "nginx                                  | nginx                | latest | ''",
         "nginx:1.25                             | nginx                | 1.25   | ''",
         "tarsier/busybox:dev                    | tarsier/busybox      | dev    | ''",
-        "localhost:5000/app                     | localhost:5000/app   | ''     | ''",
+        "localhost:5000/app                     | localhost:5000/app   | latest | ''",
         "localhost:5000/app:2                   | localhost:5000/app   | 2      | ''",
         "app@sha256:ab12                        | app                  | ''     | sha256:ab12",
         "r.io:443/a/b:v1@sha256:ab12            | r.io:443/a/b         | v1     | sha256:ab12",
-        "sha256:ab12                            | ''                   | ''     | sha256:ab12",
+        "sha256:ab12                            | ''                   | ''     | ''",
         "''                                     | ''                   | ''     | ''"
     })
     void imageReferenceSplit(String image, String repository, String tag, String digest) {
