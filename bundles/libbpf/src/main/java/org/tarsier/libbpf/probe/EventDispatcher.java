@@ -30,8 +30,6 @@ final class EventDispatcher {
     /** Number of collected events at which the poller hands them over before its poll ends. */
     static final int BATCH = 256;
     private static final long STOP_TIMEOUT_MILLIS = 5_000;
-    /** Queued by {@link #stop}; the thread ends when it takes it. */
-    private static final List<Event> END = List.of();
 
     private final String probe;
     private final int capacity;
@@ -46,6 +44,12 @@ final class EventDispatcher {
     private List<Event> pending = new ArrayList<>(BATCH);
     private volatile EventAdmin eventAdmin;
     private Thread thread;
+    /**
+     * Empty batch that {@link #stop} queues for the running thread, which ends when it takes it.
+     * Each start makes a new one, so a marker left by a stop that timed out does not end the
+     * next thread.
+     */
+    private List<Event> endMarker;
 
     /**
      * Creates a stopped dispatcher.
@@ -116,21 +120,25 @@ final class EventDispatcher {
         if (thread != null) {
             return;
         }
+        List<Event> end = new ArrayList<>(0);
+        endMarker = end;
         thread = Thread.ofPlatform().daemon().name("tarsier-" + probe + "-dispatcher")
-                .start(this::run);
+                .start(() -> run(end));
     }
 
     /** Delivers what is queued, then stops the thread; waits at most a few seconds. */
     void stop() {
         Thread stopping;
+        List<Event> end;
         synchronized (this) {
             stopping = thread;
+            end = endMarker;
             thread = null;
         }
         if (stopping == null) {
             return;
         }
-        batches.add(END);
+        batches.add(end);
         try {
             stopping.join(STOP_TIMEOUT_MILLIS);
         } catch (InterruptedException e) {
@@ -138,7 +146,7 @@ final class EventDispatcher {
         }
     }
 
-    private void run() {
+    private void run(List<Event> end) {
         while (true) {
             List<Event> batch;
             try {
@@ -147,7 +155,7 @@ final class EventDispatcher {
                 Thread.currentThread().interrupt();
                 return;
             }
-            if (batch == END) {
+            if (batch == end) {
                 return;
             }
             for (Event event : batch) {
