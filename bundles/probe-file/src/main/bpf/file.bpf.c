@@ -14,10 +14,9 @@
  * A read-only open under write_opens_only costs two path walks before it is dropped, and busy
  * servers open the same files again and again. So file_read_verdicts keeps the files that were
  * dropped, keyed by the opened dentry and mount, the task's root and the absolute path as given.
- * An entry is trusted only while no rename has started on the host and no filter was written
- * since it was stored, and while the dentry still has the same inode, parent and name.
- * NOTE: a mount moved with MS_MOVE or move_mount changes the paths below it without a rename,
- * so a file dropped before such a move can stay dropped at its new path until the next rename.
+ * An entry is trusted only while no rename or mount move has started on the host and no filter
+ * was written since it was stored, and while the dentry still has the same inode, parent and
+ * name. A mount moved with MS_MOVE or move_mount changes the paths below it without a rename.
  * NOTE: verified by the 6.18 verifier only; no 5.10 kernel was at hand to load it on.
  */
 #include "vmlinux.h"
@@ -38,6 +37,7 @@
 #define O_WRONLY 01
 #define O_RDWR 02
 #define O_CREAT 0100
+#define MS_MOVE 8192
 #define O_TRUNC 01000
 #define O_APPEND 02000
 #define O_TMPFILE_BIT 020000000
@@ -235,8 +235,11 @@ static __always_inline __u64 generation(__u32 key)
 	return value ? *value : 0;
 }
 
-/* Ends the validity of every cached read verdict, before a rename can change any path. */
-static __always_inline void count_rename(void)
+/*
+ * Ends the validity of every cached read verdict, before a rename or a mount move can change
+ * any path.
+ */
+static __always_inline void count_path_move(void)
 {
 	__u32 key = GENERATION_RENAMES;
 	__u64 *value = bpf_map_lookup_elem(&file_generations, &key);
@@ -434,7 +437,7 @@ int enter_unlinkat(struct trace_event_raw_sys_enter *ctx)
 SEC("tracepoint/syscalls/sys_enter_rename")
 int enter_rename(struct trace_event_raw_sys_enter *ctx)
 {
-	count_rename();
+	count_path_move();
 	return remember_pair(ctx, FILE_OP_RENAME, AT_FDCWD, ctx->args[0], OPERAND_NAME, AT_FDCWD,
 			     ctx->args[1], 0);
 }
@@ -442,7 +445,7 @@ int enter_rename(struct trace_event_raw_sys_enter *ctx)
 SEC("tracepoint/syscalls/sys_enter_renameat")
 int enter_renameat(struct trace_event_raw_sys_enter *ctx)
 {
-	count_rename();
+	count_path_move();
 	return remember_pair(ctx, FILE_OP_RENAME, ctx->args[0], ctx->args[1], OPERAND_NAME,
 			     ctx->args[2], ctx->args[3], 0);
 }
@@ -450,9 +453,26 @@ int enter_renameat(struct trace_event_raw_sys_enter *ctx)
 SEC("tracepoint/syscalls/sys_enter_renameat2")
 int enter_renameat2(struct trace_event_raw_sys_enter *ctx)
 {
-	count_rename();
+	count_path_move();
 	return remember_pair(ctx, FILE_OP_RENAME, ctx->args[0], ctx->args[1], OPERAND_NAME,
 			     ctx->args[2], ctx->args[3], ctx->args[4]);
+}
+
+/* A mount moved with MS_MOVE keeps its dentries, so a path as given can reach them elsewhere. */
+SEC("tracepoint/syscalls/sys_enter_mount")
+int enter_mount(struct trace_event_raw_sys_enter *ctx)
+{
+	if (ctx->args[3] & MS_MOVE)
+		count_path_move();
+	return 0;
+}
+
+/* move_mount(2) (Linux 5.2) moves or attaches a mount; either can change paths. */
+SEC("tracepoint/syscalls/sys_enter_move_mount")
+int enter_move_mount(struct trace_event_raw_sys_enter *ctx)
+{
+	count_path_move();
+	return 0;
 }
 
 SEC("tracepoint/syscalls/sys_enter_chmod")
@@ -1318,6 +1338,7 @@ int handle_sys_exit(struct trace_event_raw_sys_exit *ctx)
 #define IA32_MKNOD 14
 #define IA32_CHMOD 15
 #define IA32_LCHOWN16 16
+#define IA32_MOUNT 21
 #define IA32_RENAME 38
 #define IA32_MKDIR 39
 #define IA32_RMDIR 40
@@ -1342,6 +1363,7 @@ int handle_sys_exit(struct trace_event_raw_sys_exit *ctx)
 #define IA32_SYMLINKAT 304
 #define IA32_FCHMODAT 306
 #define IA32_RENAMEAT2 353
+#define IA32_MOVE_MOUNT 429
 #define IA32_OPENAT2 437
 #define IA32_FCHMODAT2 452
 
@@ -1446,8 +1468,8 @@ static __always_inline int remember_ia32(struct trace_event_raw_sys_enter *ctx, 
  * (arch_trace_is_compat_syscall in arch/x86/include/asm/ftrace.h). The program runs on every
  * syscall of the host, so it is on the BTF-typed tracepoint, where the ABI check of a 64-bit
  * syscall is one load from Linux 5.11 (current_syscall_abi).
- * NOTE: a rename of an i386 task invalidates the read verdicts only after it returns, so an open
- * made while it runs can still use a verdict from before it.
+ * NOTE: a rename or mount move of an i386 task invalidates the read verdicts only after it
+ * returns, so an open made while it runs can still use a verdict from before it.
  */
 SEC("tp_btf/sys_exit")
 int BPF_PROG(ia32_sys_exit, struct pt_regs *regs, long ret)
@@ -1460,8 +1482,9 @@ int BPF_PROG(ia32_sys_exit, struct pt_regs *regs, long ret)
 	nr = syscall_nr_at_exit_btf(regs);
 	enter.id = nr;
 	read_syscall_args(regs, 1, (__u64 *)enter.args);
-	if (nr == IA32_RENAME || nr == IA32_RENAMEAT || nr == IA32_RENAMEAT2)
-		count_rename();
+	if (nr == IA32_RENAME || nr == IA32_RENAMEAT || nr == IA32_RENAMEAT2 ||
+	    nr == IA32_MOVE_MOUNT || (nr == IA32_MOUNT && (enter.args[3] & MS_MOVE)))
+		count_path_move();
 	if (remember_ia32(&enter, nr) < 0)
 		return 0;
 	return finish_operation(nr, ret);

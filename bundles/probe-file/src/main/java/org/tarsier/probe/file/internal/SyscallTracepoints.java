@@ -25,6 +25,12 @@ final class SyscallTracepoints {
             "link", "linkat", "symlink", "symlinkat",
             "mkdir", "mkdirat", "rmdir", "truncate", "ftruncate", "mknod", "mknodat");
 
+    /**
+     * Syscalls whose enter program only ends the cached read verdicts, because they can move a
+     * mount and so change paths; they have no exit program.
+     */
+    static final List<String> MOUNT_MOVES = List.of("mount", "move_mount");
+
     /** Syscalls that some supported kernels lack: fchmodat2 came with Linux 6.6. */
     static final Set<String> OPTIONAL = Set.of("fchmodat2");
 
@@ -70,6 +76,11 @@ final class SyscallTracepoints {
             if (present) {
                 available.add(syscall);
             } else if (!OPTIONAL.contains(syscall)) {
+                missing.add(syscall);
+            }
+        }
+        for (String syscall : MOUNT_MOVES) {
+            if (!Files.isDirectory(syscalls.resolve(enterTracepoint(syscall)))) {
                 missing.add(syscall);
             }
         }

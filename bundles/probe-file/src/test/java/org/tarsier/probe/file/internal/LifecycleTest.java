@@ -23,8 +23,12 @@ class LifecycleTest {
         try (KernelProbe probe = KernelProbe.start()) {
             List<String> programs = probe.session().programs();
 
-            // an enter and an exit per syscall, and the program for i386 syscalls
-            assertEquals(2 * syscalls.size() + 1, programs.size(), programs.toString());
+            // an enter and an exit per syscall, the mount moves and the program for i386
+            int expected = 2 * syscalls.size() + SyscallTracepoints.MOUNT_MOVES.size() + 1;
+            assertEquals(expected, programs.size(), programs.toString());
+            assertTrue(programs.contains(
+                    "enter_move_mount: tracepoint syscalls/sys_enter_move_mount"),
+                    programs.toString());
             assertTrue(programs.contains("handle_sys_exit: tracepoint syscalls/sys_exit_openat"),
                     programs.toString());
             assertTrue(programs.contains("ia32_sys_exit: BTF tracepoint sys_exit"),

@@ -144,6 +144,30 @@ class SensitiveReadsTest {
     }
 
     @Test
+    void mountMoveEndsCachedDrop() throws Exception {
+        // As in the rename case, but the folder is a mount that moves into /root/.ssh: the path
+        // as given reaches the same dentry on the same mount, so no rename shows the change.
+        try (KernelProbe probe = KernelProbe.start()) {
+            Commands.Container container = Commands.runContainer("mkdir -p /tmp/d /root/.ssh"
+                    + " && mount -t tmpfs none /tmp/d && echo k > /tmp/d/id_rsa"
+                    + " && ln -s /tmp/d /tmp/link && "
+                    + Commands.HELPER_IN_CONTAINER + " open /tmp/link/id_rsa 0 0"
+                    + " + open /tmp/link/id_rsa 0 0"
+                    + " && mount -o move /tmp/d /root/.ssh && rm /tmp/link"
+                    + " && ln -s /root/.ssh /tmp/link && "
+                    + Commands.HELPER_IN_CONTAINER + " open /tmp/link/id_rsa 0 0",
+                    "--cap-add", "SYS_ADMIN");
+            probe.settle(QUIET, TIMEOUT);
+
+            List<FileEvent> received = probe.received(opensBy(container));
+
+            assertEquals(1, received.size(), "records of the three opens: " + received);
+            assertEquals("/root/.ssh/id_rsa", received.get(0).path(), "path");
+            assertEquals("/tmp/link/id_rsa", received.get(0).requestedPath(), "path as given");
+        }
+    }
+
+    @Test
     void listChangeEndsCachedDrop() throws Exception {
         Settings shadow = new Settings(true, true, true, List.of(), List.of(),
                 List.of("/etc/shadow"), 100);

@@ -49,6 +49,19 @@ class SyscallTracepointsTest {
     }
 
     @Test
+    void missingMountMoveFails() throws IOException {
+        createTracepoints(SyscallTracepoints.SYSCALLS);
+        Files.delete(events.resolve("syscalls")
+                .resolve(SyscallTracepoints.enterTracepoint("move_mount")));
+
+        IllegalStateException e = assertThrows(IllegalStateException.class,
+                () -> SyscallTracepoints.available(List.of(events)));
+
+        assertEquals("the kernel lacks the syscall tracepoints of [move_mount] in "
+                + events.resolve("syscalls"), e.getMessage());
+    }
+
+    @Test
     void runningKernelHasEveryRequiredSyscall() {
         List<String> available = SyscallTracepoints.available(SyscallTracepoints.TRACEFS_EVENTS);
 
@@ -56,7 +69,12 @@ class SyscallTracepointsTest {
                 .filter(name -> !SyscallTracepoints.OPTIONAL.contains(name)).toList()));
     }
 
+    /** Creates both tracepoints of each syscall, and the enter tracepoints of the mount moves. */
     private void createTracepoints(List<String> syscalls) throws IOException {
+        for (String syscall : SyscallTracepoints.MOUNT_MOVES) {
+            Files.createDirectories(events.resolve("syscalls")
+                    .resolve(SyscallTracepoints.enterTracepoint(syscall)));
+        }
         for (String syscall : syscalls) {
             Files.createDirectories(events.resolve("syscalls")
                     .resolve(SyscallTracepoints.enterTracepoint(syscall)));
