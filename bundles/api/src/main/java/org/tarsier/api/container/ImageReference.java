@@ -18,6 +18,7 @@ public record ImageReference(String repository, String tag, String digest) {
     public static final String DEFAULT_TAG = "latest";
 
     private static final String ID_PREFIX = "sha256:";
+    private static final int FULL_ID_DIGITS = 64;
 
     /** Creates a reference; {@code null} parts become empty strings. */
     public ImageReference {
@@ -29,10 +30,12 @@ public record ImageReference(String repository, String tag, String digest) {
     /**
      * Splits {@code image} as {@link ContainerInfo#image()} reports it. An image id such as
      * {@code sha256:ab…}, which Docker reports for a container started from an id, is no
-     * reference: all its parts are empty. An empty image gives empty parts.
+     * reference: all its parts are empty. So are those of 64 hex digits without the prefix,
+     * which Docker never takes as a name, and of an empty image.
      */
     public static ImageReference parse(String image) {
-        if (image == null || image.isEmpty() || image.startsWith(ID_PREFIX)) {
+        if (image == null || image.isEmpty() || image.startsWith(ID_PREFIX)
+                || isFullHexId(image)) {
             return new ImageReference("", "", "");
         }
         String digest = "";
@@ -48,5 +51,10 @@ public record ImageReference(String repository, String tag, String digest) {
             return new ImageReference(rest.substring(0, colon), rest.substring(colon + 1), digest);
         }
         return new ImageReference(rest, digest.isEmpty() ? DEFAULT_TAG : "", digest);
+    }
+
+    private static boolean isFullHexId(String image) {
+        return image.length() == FULL_ID_DIGITS && image.chars().allMatch(
+                c -> (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'));
     }
 }

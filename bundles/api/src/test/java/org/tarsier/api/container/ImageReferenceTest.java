@@ -17,6 +17,8 @@ class ImageReferenceTest {
         "app@sha256:ab12                        | app                  | ''     | sha256:ab12",
         "r.io:443/a/b:v1@sha256:ab12            | r.io:443/a/b         | v1     | sha256:ab12",
         "sha256:ab12                            | ''                   | ''     | ''",
+        "dbb7ffa5e4e9dbb7ffa5e4e9dbb7ffa5e4e9dbb7ffa5e4e9dbb7ffa5e4e9dbb7 | '' | '' | ''",
+        "dbb7ffa5e4e9                           | dbb7ffa5e4e9         | latest | ''",
         "''                                     | ''                   | ''     | ''"
     })
     void imageReferenceSplit(String image, String repository, String tag, String digest) {

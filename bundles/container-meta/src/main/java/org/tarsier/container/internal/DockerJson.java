@@ -21,6 +21,9 @@ import com.google.gson.JsonParser;
  */
 final class DockerJson {
 
+    /** Prefix of an image id. */
+    private static final String ID_PREFIX = "sha256:";
+
     /** Docker's start time of a container that never started. */
     private static final String ZERO_TIME_PREFIX = "0001-01-01";
 
@@ -35,7 +38,7 @@ final class DockerJson {
         return new DockerContainer(
                 requiredString(root, "Id"),
                 string(root, "Name"),
-                string(config, "Image"),
+                imageReference(string(config, "Image"), string(root, "Image")),
                 stringMap(config.get("Labels")),
                 instant(string(state, "StartedAt")),
                 integer(state, "Pid"),
@@ -57,13 +60,30 @@ final class DockerJson {
             containers.add(new DockerContainer(
                     requiredString(item, "Id"),
                     firstString(item.get("Names")),
-                    string(item, "Image"),
+                    imageReference(string(item, "Image"), string(item, "ImageID")),
                     stringMap(item.get("Labels")),
                     null,
                     0,
                     "running".equals(string(item, "State"))));
         }
         return containers;
+    }
+
+    /**
+     * Returns the image reference a container was created with, or the image's full id
+     * ({@code sha256:…}) when the container was created from an id or a prefix of one, so
+     * that such a reference is not read as an image name.
+     *
+     * @param reference {@code Config.Image} of an inspect, {@code Image} of a list entry
+     * @param imageId the image's id, {@code Image} of an inspect or {@code ImageID} of a list
+     */
+    static String imageReference(String reference, String imageId) {
+        String hex = reference.startsWith(ID_PREFIX) ? reference.substring(ID_PREFIX.length())
+                : reference;
+        boolean idPrefix = !hex.isEmpty() && imageId.startsWith(ID_PREFIX)
+                && imageId.startsWith(hex, ID_PREFIX.length()) && hex.chars().allMatch(
+                        c -> (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'));
+        return idPrefix ? imageId : reference;
     }
 
     /** Decodes one line of the {@code GET /events} stream. */

@@ -11,6 +11,8 @@ import java.util.Map;
 
 import com.google.gson.JsonParseException;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /** Decoding of responses shaped like those of Docker Engine 20.10 (API 1.41). */
 class DockerJsonTest {
@@ -39,6 +41,27 @@ class DockerJsonTest {
         assertEquals(Instant.parse("2026-12-04T15:43:49.525197969Z"), container.startedAt());
         assertEquals(8887, container.pid(), "pid");
         assertTrue(container.running(), "running");
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "tarsier/busybox:dev | tarsier/busybox:dev",
+        "dbb7ffa5e4e9        | sha256:dbb7ffa5e4e9aa11",
+        "DBB7FFA5E4E9        | DBB7FFA5E4E9",
+        "sha256:dbb7         | sha256:dbb7ffa5e4e9aa11",
+        "dbb8                | dbb8",
+        "''                  | ''"})
+    void imageCreatedFromIdBecomesFullId(String reference, String expected) {
+        String json = """
+                {"Id":"%s","Name":"/c","Image":"sha256:dbb7ffa5e4e9aa11",
+                 "Config":{"Image":"%s"}}
+                """.formatted(ID, reference);
+
+        assertEquals(expected, DockerJson.inspect(json).image(), "inspect of " + reference);
+        String list = """
+                [{"Id":"%s","Names":["/c"],"Image":"%s","ImageID":"sha256:dbb7ffa5e4e9aa11"}]
+                """.formatted(ID, reference);
+        assertEquals(expected, DockerJson.list(list).get(0).image(), "list of " + reference);
     }
 
     @Test
