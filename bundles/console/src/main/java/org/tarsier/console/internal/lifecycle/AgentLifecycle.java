@@ -149,8 +149,9 @@ public class AgentLifecycle {
                     Signals.INT, Signals.HUP);
             failed.forEach((name, error) -> logger.warn("cannot handle SIG{}: {}", name, error));
             for (String name : signals.wereIgnored()) {
-                logger.warn("SIG{} was ignored by the parent process (nohup does that for SIGHUP);"
-                        + " its default action was restored so that the agent handles it", name);
+                logger.warn("SIG{} was ignored when the agent started ({}); the agent handles"
+                        + " it now", name, Signals.HUP.equals(name) ? "nohup does that"
+                        : "a shell does that for a background job");
             }
             return "SIGTERM, SIGINT and SIGHUP handled" + (failed.isEmpty() ? ""
                     : " except " + failed.keySet());
