@@ -33,7 +33,11 @@ final class EventDispatcher {
 
     private final String probe;
     private final int capacity;
-    private final LinkedBlockingQueue<List<Event>> batches = new LinkedBlockingQueue<>();
+    /**
+     * Queue of the current thread; guarded by this object's lock. Each start makes a new one, so
+     * a thread whose stop timed out keeps its own queue and ends at its marker.
+     */
+    private LinkedBlockingQueue<List<Event>> batches = new LinkedBlockingQueue<>();
     /** Events in {@link #batches}, at most {@link #capacity}. */
     private final AtomicInteger queued = new AtomicInteger();
     private final LongAdder dropped = new LongAdder();
@@ -44,12 +48,8 @@ final class EventDispatcher {
     private List<Event> pending = new ArrayList<>(BATCH);
     private volatile EventAdmin eventAdmin;
     private Thread thread;
-    /**
-     * Empty batch that {@link #stop} queues for the running thread, which ends when it takes it.
-     * Each start makes a new one, so a marker left by a stop that timed out does not end the
-     * next thread.
-     */
-    private List<Event> endMarker;
+    /** Empty batch that {@link #stop} queues for the thread, which ends when it takes it. */
+    private final List<Event> endMarker = new ArrayList<>(0);
 
     /**
      * Creates a stopped dispatcher.
@@ -120,25 +120,25 @@ final class EventDispatcher {
         if (thread != null) {
             return;
         }
-        List<Event> end = new ArrayList<>(0);
-        endMarker = end;
+        LinkedBlockingQueue<List<Event>> queue = new LinkedBlockingQueue<>();
+        batches = queue;
         thread = Thread.ofPlatform().daemon().name("tarsier-" + probe + "-dispatcher")
-                .start(() -> run(end));
+                .start(() -> run(queue));
     }
 
     /** Delivers what is queued, then stops the thread; waits at most a few seconds. */
     void stop() {
         Thread stopping;
-        List<Event> end;
         synchronized (this) {
             stopping = thread;
-            end = endMarker;
             thread = null;
+            if (stopping != null) {
+                batches.add(endMarker);
+            }
         }
         if (stopping == null) {
             return;
         }
-        batches.add(end);
         try {
             stopping.join(STOP_TIMEOUT_MILLIS);
         } catch (InterruptedException e) {
@@ -146,16 +146,16 @@ final class EventDispatcher {
         }
     }
 
-    private void run(List<Event> end) {
+    private void run(LinkedBlockingQueue<List<Event>> queue) {
         while (true) {
             List<Event> batch;
             try {
-                batch = batches.take();
+                batch = queue.take();
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return;
             }
-            if (batch == end) {
+            if (batch == endMarker) {
                 return;
             }
             for (Event event : batch) {

@@ -1,6 +1,7 @@
 package org.tarsier.libbpf.probe;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
@@ -196,6 +197,62 @@ class EventDispatcherTest {
         assertEquals(range(1, 5), receiver.pids, "stop waited for the queued events");
         assertTrue(thread.join(java.time.Duration.ofSeconds(1)), "thread ended");
         assertEquals(0, dispatcher.backlog());
+    }
+
+    @Test
+    void threadOfTimedOutStopLeavesNextSession() throws Exception {
+        CountDownLatch firstGate = new CountDownLatch(1);
+        List<Thread> deliverers = new CopyOnWriteArrayList<>();
+        List<Long> delivered = new CopyOnWriteArrayList<>();
+        EventAdmin admin = new EventAdmin() {
+            @Override
+            public void postEvent(org.osgi.service.event.Event event) {
+                throw new AssertionError("the dispatcher must deliver synchronously");
+            }
+
+            @Override
+            public void sendEvent(org.osgi.service.event.Event event) {
+                Event tarsier = (Event) event.getProperty(Topics.PROPERTY_EVENT);
+                if (tarsier.header().pid() == 1) {
+                    try {
+                        firstGate.await();
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                }
+                deliverers.add(Thread.currentThread());
+                delivered.add((long) tarsier.header().pid());
+            }
+        };
+        EventDispatcher dispatcher = new EventDispatcher("unit-restart", 100, event -> { },
+                e -> { throw e; });
+        dispatcher.start();
+        Thread first = dispatcherThread("tarsier-unit-restart-dispatcher");
+        dispatcher.offer(admin, fork(1));
+        dispatcher.flush();
+        // the handler blocks the first thread, so this stop times out
+        dispatcher.stop();
+
+        dispatcher.start();
+        dispatcher.offer(admin, fork(2));
+        dispatcher.flush();
+        long end = System.currentTimeMillis() + WAIT_MILLIS;
+        while (delivered.size() < 1 && System.currentTimeMillis() < end) {
+            Thread.sleep(5);
+        }
+        firstGate.countDown();
+
+        assertTrue(first.join(java.time.Duration.ofSeconds(2)), "first thread ended");
+        assertEquals(List.of(2L, 1L), delivered);
+        assertNotSame(first, deliverers.get(0), "thread of the second session's event");
+        dispatcher.offer(admin, fork(3));
+        dispatcher.flush();
+        end = System.currentTimeMillis() + WAIT_MILLIS;
+        while (delivered.size() < 3 && System.currentTimeMillis() < end) {
+            Thread.sleep(5);
+        }
+        assertEquals(List.of(2L, 1L, 3L), delivered);
+        dispatcher.stop();
     }
 
     private static Thread dispatcherThread(String name) {
