@@ -475,6 +475,48 @@ int enter_move_mount(struct trace_event_raw_sys_enter *ctx)
 	return 0;
 }
 
+/*
+ * The moved_* programs count a path move again when it returns. A verdict stored by an open
+ * that ended between the enter and the move itself then becomes stale as well. The exit of
+ * mount has no flags, so every mount that succeeded counts.
+ */
+static __always_inline int path_moved(struct trace_event_raw_sys_exit *ctx)
+{
+	if (ctx->ret == 0)
+		count_path_move();
+	return 0;
+}
+
+SEC("tracepoint/syscalls/sys_exit_rename")
+int moved_rename(struct trace_event_raw_sys_exit *ctx)
+{
+	return path_moved(ctx);
+}
+
+SEC("tracepoint/syscalls/sys_exit_renameat")
+int moved_renameat(struct trace_event_raw_sys_exit *ctx)
+{
+	return path_moved(ctx);
+}
+
+SEC("tracepoint/syscalls/sys_exit_renameat2")
+int moved_renameat2(struct trace_event_raw_sys_exit *ctx)
+{
+	return path_moved(ctx);
+}
+
+SEC("tracepoint/syscalls/sys_exit_mount")
+int moved_mount(struct trace_event_raw_sys_exit *ctx)
+{
+	return path_moved(ctx);
+}
+
+SEC("tracepoint/syscalls/sys_exit_move_mount")
+int moved_move_mount(struct trace_event_raw_sys_exit *ctx)
+{
+	return path_moved(ctx);
+}
+
 SEC("tracepoint/syscalls/sys_enter_chmod")
 int enter_chmod(struct trace_event_raw_sys_enter *ctx)
 {
@@ -1206,7 +1248,8 @@ static __always_inline void read_cgroup_names(struct file_record *record,
 /*
  * Fills the verdict key of a successful open and the state of the opened dentry. Returns false
  * if the path as given is not absolute or does not fit in the key, or the file is not found.
- * The generations are read first, so a rename during the walks makes the stored verdict stale.
+ * The generations are read first. A rename or mount move counts at its enter and again when it
+ * returns, so one that overlaps the walks makes the stored verdict stale.
  */
 static __always_inline bool read_verdict_key(struct read_key *key, struct read_verdict *now,
 					     struct task_struct *task, long fd, __u64 given)

@@ -93,6 +93,9 @@ final class FileObject {
         for (String syscall : SyscallTracepoints.MOUNT_MOVES) {
             builder.attach(Attachment.section(SyscallTracepoints.enterProgram(syscall)));
         }
+        for (String syscall : SyscallTracepoints.PATH_MOVES) {
+            builder.attach(Attachment.section(SyscallTracepoints.movedProgram(syscall)));
+        }
         return builder
                 .ringBuffer(EVENTS_MAP, record -> handler.accept(decoder.decode(record)))
                 .beforePoll(() -> decoder.setEpochOffsetNanos(BootClock.epochOffsetNanos()))

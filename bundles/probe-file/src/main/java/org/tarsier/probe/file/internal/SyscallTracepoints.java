@@ -27,9 +27,16 @@ final class SyscallTracepoints {
 
     /**
      * Syscalls whose enter program only ends the cached read verdicts, because they can move a
-     * mount and so change paths; they have no exit program.
+     * mount and so change paths. Their exits are in {@link #PATH_MOVES}.
      */
     static final List<String> MOUNT_MOVES = List.of("mount", "move_mount");
+
+    /**
+     * Syscalls that change paths, each with a program moved_NAME on its exit tracepoint that
+     * ends the cached read verdicts again when it returns.
+     */
+    static final List<String> PATH_MOVES = List.of("rename", "renameat", "renameat2", "mount",
+            "move_mount");
 
     /** Syscalls that some supported kernels lack: fchmodat2 came with Linux 6.6. */
     static final Set<String> OPTIONAL = Set.of("fchmodat2");
@@ -44,6 +51,11 @@ final class SyscallTracepoints {
     /** Returns the program that records the arguments of a syscall. */
     static String enterProgram(String syscall) {
         return "enter_" + syscall;
+    }
+
+    /** Returns the program that ends the cached read verdicts when a path move returns. */
+    static String movedProgram(String syscall) {
+        return "moved_" + syscall;
     }
 
     /** Returns the name of a syscall's enter tracepoint. */
@@ -80,7 +92,8 @@ final class SyscallTracepoints {
             }
         }
         for (String syscall : MOUNT_MOVES) {
-            if (!Files.isDirectory(syscalls.resolve(enterTracepoint(syscall)))) {
+            if (!Files.isDirectory(syscalls.resolve(enterTracepoint(syscall)))
+                    || !Files.isDirectory(syscalls.resolve(exitTracepoint(syscall)))) {
                 missing.add(syscall);
             }
         }

@@ -23,11 +23,14 @@ class LifecycleTest {
         try (KernelProbe probe = KernelProbe.start()) {
             List<String> programs = probe.session().programs();
 
-            // an enter and an exit per syscall, the mount moves and the program for i386
-            int expected = 2 * syscalls.size() + SyscallTracepoints.MOUNT_MOVES.size() + 1;
+            // an enter and an exit per syscall, the path moves and the program for i386
+            int expected = 2 * syscalls.size() + SyscallTracepoints.MOUNT_MOVES.size()
+                    + SyscallTracepoints.PATH_MOVES.size() + 1;
             assertEquals(expected, programs.size(), programs.toString());
             assertTrue(programs.contains(
                     "enter_move_mount: tracepoint syscalls/sys_enter_move_mount"),
+                    programs.toString());
+            assertTrue(programs.contains("moved_renameat2: tracepoint syscalls/sys_exit_renameat2"),
                     programs.toString());
             assertTrue(programs.contains("handle_sys_exit: tracepoint syscalls/sys_exit_openat"),
                     programs.toString());

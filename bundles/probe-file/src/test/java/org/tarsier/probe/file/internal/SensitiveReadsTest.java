@@ -156,7 +156,7 @@ class SensitiveReadsTest {
                     + " && mount -o move /tmp/d /root/.ssh && rm /tmp/link"
                     + " && ln -s /root/.ssh /tmp/link && "
                     + Commands.HELPER_IN_CONTAINER + " open /tmp/link/id_rsa 0 0",
-                    "--cap-add", "SYS_ADMIN");
+                    "--cap-add", "SYS_ADMIN", "--security-opt", "apparmor=unconfined");
             probe.settle(QUIET, TIMEOUT);
 
             List<FileEvent> received = probe.received(opensBy(container));

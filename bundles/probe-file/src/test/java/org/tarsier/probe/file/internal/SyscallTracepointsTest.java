@@ -69,11 +69,13 @@ class SyscallTracepointsTest {
                 .filter(name -> !SyscallTracepoints.OPTIONAL.contains(name)).toList()));
     }
 
-    /** Creates both tracepoints of each syscall, and the enter tracepoints of the mount moves. */
+    /** Creates both tracepoints of each syscall and of the mount moves. */
     private void createTracepoints(List<String> syscalls) throws IOException {
         for (String syscall : SyscallTracepoints.MOUNT_MOVES) {
             Files.createDirectories(events.resolve("syscalls")
                     .resolve(SyscallTracepoints.enterTracepoint(syscall)));
+            Files.createDirectories(events.resolve("syscalls")
+                    .resolve(SyscallTracepoints.exitTracepoint(syscall)));
         }
         for (String syscall : syscalls) {
             Files.createDirectories(events.resolve("syscalls")
