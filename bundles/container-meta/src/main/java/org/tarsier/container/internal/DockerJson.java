@@ -23,6 +23,8 @@ final class DockerJson {
 
     /** Prefix of an image id. */
     private static final String ID_PREFIX = "sha256:";
+    /** Digits of the short image id that {@code docker images} shows. */
+    private static final int SHORT_ID_DIGITS = 12;
 
     /** Docker's start time of a container that never started. */
     private static final String ZERO_TIME_PREFIX = "0001-01-01";
@@ -71,16 +73,18 @@ final class DockerJson {
 
     /**
      * Returns the image reference a container was created with, or the image's full id
-     * ({@code sha256:…}) when the container was created from an id or a prefix of one, so
-     * that such a reference is not read as an image name.
+     * ({@code sha256:…}) when the container was created from an id or a prefix of at least 12
+     * digits, so that such a reference is not read as an image name.
      *
      * @param reference {@code Config.Image} of an inspect, {@code Image} of a list entry
      * @param imageId the image's id, {@code Image} of an inspect or {@code ImageID} of a list
      */
     static String imageReference(String reference, String imageId) {
-        String hex = reference.startsWith(ID_PREFIX) ? reference.substring(ID_PREFIX.length())
-                : reference;
-        boolean idPrefix = !hex.isEmpty() && imageId.startsWith(ID_PREFIX)
+        boolean prefixed = reference.startsWith(ID_PREFIX);
+        String hex = prefixed ? reference.substring(ID_PREFIX.length()) : reference;
+        // A shorter bare prefix could be an image's name that happens to start its own id.
+        boolean idPrefix = (prefixed ? !hex.isEmpty() : hex.length() >= SHORT_ID_DIGITS)
+                && imageId.startsWith(ID_PREFIX)
                 && imageId.startsWith(hex, ID_PREFIX.length()) && hex.chars().allMatch(
                         c -> (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'));
         return idPrefix ? imageId : reference;

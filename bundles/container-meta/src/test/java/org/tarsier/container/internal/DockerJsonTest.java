@@ -50,6 +50,7 @@ class DockerJsonTest {
         "DBB7FFA5E4E9        | DBB7FFA5E4E9",
         "sha256:dbb7         | sha256:dbb7ffa5e4e9aa11",
         "dbb8                | dbb8",
+        "dbb7                | dbb7",
         "''                  | ''"})
     void imageCreatedFromIdBecomesFullId(String reference, String expected) {
         String json = """

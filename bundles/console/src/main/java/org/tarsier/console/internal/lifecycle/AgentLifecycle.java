@@ -150,8 +150,7 @@ public class AgentLifecycle {
             failed.forEach((name, error) -> logger.warn("cannot handle SIG{}: {}", name, error));
             for (String name : signals.wereIgnored()) {
                 logger.warn("SIG{} was ignored when the agent started ({}); the agent handles"
-                        + " it now", name, Signals.HUP.equals(name) ? "nohup does that"
-                        : "a shell does that for a background job");
+                        + " it now", name, ignoredBy(name));
             }
             return "SIGTERM, SIGINT and SIGHUP handled" + (failed.isEmpty() ? ""
                     : " except " + failed.keySet());
@@ -164,6 +163,15 @@ public class AgentLifecycle {
                     + " hook, exit status chosen by the JVM, no SIGHUP reload", e.toString());
             return "JVM shutdown hook";
         }
+    }
+
+    /** Returns the usual cause of a signal being ignored when the agent starts. */
+    private static String ignoredBy(String signal) {
+        return switch (signal) {
+            case Signals.HUP -> "nohup does that";
+            case Signals.INT -> "a shell does that for a background job";
+            default -> "the process that started the agent set it so";
+        };
     }
 
     /** Runs the SIGHUP reload and logs a failure that would otherwise end its thread silently. */
