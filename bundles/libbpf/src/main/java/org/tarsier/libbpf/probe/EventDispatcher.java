@@ -21,7 +21,8 @@ import org.tarsier.api.event.Event;
  * dispatcher thread wakes once per poll rather than once per event; a poll that yields
  * {@link #BATCH} events hands them over at once. The poller never waits for handlers: when the
  * queue is full, the events that do not fit are dropped and counted. Handlers receive the
- * probe's events in the order the poller decoded them, on the dispatcher thread. Synchronous
+ * probe's events in the order the poller decoded them, on the dispatcher thread. Events handed
+ * over while the dispatcher is stopped are dropped and counted too. Synchronous
  * delivery from one thread costs far less per event than {@link EventAdmin#postEvent}, which
  * hands every event to a task per handler.
  */
@@ -92,6 +93,12 @@ final class EventDispatcher {
     private void enqueuePending() {
         List<Event> batch = pending;
         pending = new ArrayList<>(BATCH);
+        if (thread == null) {
+            // Stopped: a poller whose stop timed out may still hand over events, which no
+            // thread would deliver.
+            dropped.add(batch.size());
+            return;
+        }
         // Only this lock's holder adds to the queue, so the room cannot shrink before the add.
         int room = capacity - queued.get();
         if (room < batch.size()) {

@@ -47,12 +47,17 @@ class EventDispatcherTest {
         }
 
         void awaitCount(int count) throws InterruptedException {
-            long end = System.currentTimeMillis() + WAIT_MILLIS;
-            while (pids.size() < count && System.currentTimeMillis() < end) {
-                Thread.sleep(5);
-            }
-            assertEquals(count, pids.size(), "events delivered");
+            awaitSize(pids, count);
         }
+    }
+
+    /** Waits until {@code list} holds {@code count} elements, at most {@link #WAIT_MILLIS}. */
+    private static void awaitSize(List<?> list, int count) throws InterruptedException {
+        long end = System.currentTimeMillis() + WAIT_MILLIS;
+        while (list.size() < count && System.currentTimeMillis() < end) {
+            Thread.sleep(5);
+        }
+        assertEquals(count, list.size(), "events delivered");
     }
 
     private static Event fork(int pid) {
@@ -200,6 +205,31 @@ class EventDispatcherTest {
     }
 
     @Test
+    void eventsHandedOverAfterStopDroppedAndCounted() throws Exception {
+        Receiver receiver = new Receiver();
+        AtomicInteger accepted = new AtomicInteger();
+        EventDispatcher dispatcher = new EventDispatcher("unit-late", 1_000,
+                event -> accepted.incrementAndGet(), e -> { throw e; });
+        dispatcher.start();
+        dispatcher.offer(receiver, fork(1));
+        dispatcher.flush();
+        receiver.awaitCount(1);
+        dispatcher.stop();
+
+        // as a poller whose join timed out at unload would
+        for (int pid = 2; pid < 5 + EventDispatcher.BATCH; pid++) {
+            dispatcher.offer(receiver, fork(pid));
+        }
+        dispatcher.flush();
+        Thread.sleep(100);
+
+        assertEquals(List.of(1L), receiver.pids, "nothing delivered after the stop");
+        assertEquals(3 + EventDispatcher.BATCH, dispatcher.dropped(), "dropped");
+        assertEquals(1, accepted.get(), "accepted");
+        assertEquals(0, dispatcher.backlog(), "backlog");
+    }
+
+    @Test
     void threadOfTimedOutStopLeavesNextSession() throws Exception {
         CountDownLatch firstGate = new CountDownLatch(1);
         List<Thread> deliverers = new CopyOnWriteArrayList<>();
@@ -236,10 +266,7 @@ class EventDispatcherTest {
         dispatcher.start();
         dispatcher.offer(admin, fork(2));
         dispatcher.flush();
-        long end = System.currentTimeMillis() + WAIT_MILLIS;
-        while (delivered.size() < 1 && System.currentTimeMillis() < end) {
-            Thread.sleep(5);
-        }
+        awaitSize(delivered, 1);
         firstGate.countDown();
 
         assertTrue(first.join(java.time.Duration.ofSeconds(2)), "first thread ended");
@@ -247,10 +274,7 @@ class EventDispatcherTest {
         assertNotSame(first, deliverers.get(0), "thread of the second session's event");
         dispatcher.offer(admin, fork(3));
         dispatcher.flush();
-        end = System.currentTimeMillis() + WAIT_MILLIS;
-        while (delivered.size() < 3 && System.currentTimeMillis() < end) {
-            Thread.sleep(5);
-        }
+        awaitSize(delivered, 3);
         assertEquals(List.of(2L, 1L, 3L), delivered);
         dispatcher.stop();
     }
