@@ -82,12 +82,21 @@ final class DockerJson {
     static String imageReference(String reference, String imageId) {
         boolean prefixed = reference.startsWith(ID_PREFIX);
         String hex = prefixed ? reference.substring(ID_PREFIX.length()) : reference;
-        // A shorter bare prefix could be an image's name that happens to start its own id.
-        boolean idPrefix = (prefixed ? !hex.isEmpty() : hex.length() >= SHORT_ID_DIGITS)
-                && imageId.startsWith(ID_PREFIX)
-                && imageId.startsWith(hex, ID_PREFIX.length()) && hex.chars().allMatch(
-                        c -> (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'));
+        boolean idPrefix = mayBeImageId(reference) && imageId.startsWith(ID_PREFIX)
+                && imageId.startsWith(hex, ID_PREFIX.length());
         return idPrefix ? imageId : reference;
+    }
+
+    /**
+     * Tells whether a reference may name an image by its id: {@code sha256:} and hex digits, or
+     * at least 12 hex digits alone. A shorter bare prefix could be an image's name that happens
+     * to start its own id.
+     */
+    static boolean mayBeImageId(String reference) {
+        boolean prefixed = reference.startsWith(ID_PREFIX);
+        String hex = prefixed ? reference.substring(ID_PREFIX.length()) : reference;
+        return (prefixed ? !hex.isEmpty() : hex.length() >= SHORT_ID_DIGITS) && hex.chars()
+                .allMatch(c -> (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'));
     }
 
     /** Decodes one line of the {@code GET /events} stream. */
@@ -106,11 +115,19 @@ final class DockerJson {
         return string(object(JsonParser.parseString(json)), "ApiVersion");
     }
 
-    /** Builds a container from the attributes of a create or start event. */
+    /**
+     * Builds a container from the attributes of a create or start event. An event carries the
+     * image as typed, without the image's id, so an image that may be a short id is left empty
+     * until the inspect replaces it: read as a name, it would give the digits as repository and
+     * the tag {@code latest}.
+     */
     static DockerContainer fromEvent(DockerEvent event, boolean running) {
         Map<String, String> labels = new HashMap<>(event.attributes());
         String name = labels.remove("name");
         String image = labels.remove("image");
+        if (image != null && mayBeImageId(image)) {
+            image = "";
+        }
         return new DockerContainer(event.id(), name, image, labels, null, 0, running);
     }
 

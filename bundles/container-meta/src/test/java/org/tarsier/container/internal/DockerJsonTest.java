@@ -113,6 +113,19 @@ class DockerJsonTest {
     }
 
     @Test
+    void eventImageThatMayBeAnIdIsLeftEmpty() {
+        for (String image : List.of("sha256:0123456789ab", "0123456789abcdef",
+                "0123456789ab")) {
+            DockerEvent event = new DockerEvent("start", ID, Map.of("image", image, "name", "n"));
+            assertEquals("", DockerJson.fromEvent(event, true).image(), image);
+        }
+        for (String image : List.of("0123456789a", "cafe", "0123456789abg", "app:1")) {
+            DockerEvent event = new DockerEvent("start", ID, Map.of("image", image, "name", "n"));
+            assertEquals(image, DockerJson.fromEvent(event, true).image(), image);
+        }
+    }
+
+    @Test
     void inspectWithoutIdIsRejected() {
         assertThrows(JsonParseException.class, () -> DockerJson.inspect("{\"Name\":\"/x\"}"));
     }
