@@ -8,7 +8,7 @@
  *                         harmless arguments and prints "name result" per call, result being
  *                         the return value or -errno
  *   sc-helper compat      calls mount through int 0x80 (the i386 ABI) and prints its result
- *   sc-helper untouched   calls chroot("/tmp") with the path on a page that the process has
+ *   sc-helper untouched   calls chroot("/bin") with the path on a page that the process has
  *                         not touched yet, and prints "chroot result"
  */
 #define _GNU_SOURCE
@@ -119,7 +119,7 @@ static int compat(void)
  */
 static int untouched(void)
 {
-	static const char path[] = "/tmp";
+	static const char path[] = "/bin";
 	int fd = open("/tarsier-untouched", O_RDWR | O_CREAT | O_TRUNC, 0600);
 	char *page;
 

@@ -31,6 +31,7 @@ final class Docker {
         Path bin = Files.createDirectories(root.resolve("bin"));
         Files.createDirectories(root.resolve("etc"));
         Files.createDirectories(root.resolve("tmp"));
+        Files.createDirectories(root.resolve("mnt"));
         Files.copy(Path.of("/bin/busybox"), bin.resolve("busybox"));
         for (String applet : run(List.of("/bin/busybox", "--list"), 30).stdout().split("\n")) {
             if (!applet.isBlank() && !applet.equals("busybox")) {

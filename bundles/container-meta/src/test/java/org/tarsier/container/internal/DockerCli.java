@@ -17,8 +17,6 @@ final class DockerCli {
     static final String IMAGE = "tarsier/busybox:dev";
     static final String TEST_LABEL = "org.tarsier.test=container-meta";
 
-    private static final String[] APPLETS = {"sh", "sleep", "true", "cat"};
-
     private final List<String> started = new ArrayList<>();
 
     /** Imports the test image from the host's static busybox unless it exists. */
@@ -28,9 +26,16 @@ final class DockerCli {
         }
         Path rootfs = Files.createTempDirectory("tarsier-busybox");
         Path bin = Files.createDirectories(rootfs.resolve("bin"));
+        for (String folder : List.of("etc", "tmp", "mnt")) {
+            Files.createDirectories(rootfs.resolve(folder));
+        }
         Files.copy(Path.of("/bin/busybox"), bin.resolve("busybox"));
-        for (String applet : APPLETS) {
-            Files.createSymbolicLink(bin.resolve(applet), Path.of("busybox"));
+        // every applet, as the other modules' tests build the same image and may find this one
+        Result applets = run(List.of("/bin/busybox", "--list"));
+        for (String applet : applets.output().split("\n")) {
+            if (!applet.isBlank() && !applet.equals("busybox")) {
+                Files.createSymbolicLink(bin.resolve(applet.strip()), Path.of("busybox"));
+            }
         }
         Result imported = run(List.of("sh", "-c", "tar -C '" + rootfs + "' -c . | docker import"
                 + " -c 'ENV PATH=/bin' - " + IMAGE));

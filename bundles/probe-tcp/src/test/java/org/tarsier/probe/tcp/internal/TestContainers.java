@@ -121,7 +121,7 @@ final class TestContainers {
             return;
         }
         Path rootfs = Files.createTempDirectory("tarsier-busybox");
-        String script = "set -e; mkdir -p \"$1/bin\" \"$1/etc\" \"$1/tmp\";"
+        String script = "set -e; mkdir -p \"$1/bin\" \"$1/etc\" \"$1/tmp\" \"$1/mnt\";"
                 + " cp /bin/busybox \"$1/bin/busybox\";"
                 + " for applet in $(\"$1/bin/busybox\" --list); do"
                 + " [ \"$applet\" = busybox ] || ln -s busybox \"$1/bin/$applet\"; done;"
