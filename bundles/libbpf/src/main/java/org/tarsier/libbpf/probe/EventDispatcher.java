@@ -21,8 +21,8 @@ import org.tarsier.api.event.Event;
  * dispatcher thread wakes once per poll rather than once per event; a poll that yields
  * {@link #BATCH} events hands them over at once. The poller never waits for handlers: when the
  * queue is full, the events that do not fit are dropped and counted. Handlers receive the
- * probe's events in the order the poller decoded them, on the dispatcher thread. Events handed
- * over while the dispatcher is stopped are dropped and counted too. Synchronous
+ * probe's events in the order the poller decoded them, on the dispatcher thread. Events offered
+ * while the dispatcher is stopped are dropped and counted too. Synchronous
  * delivery from one thread costs far less per event than {@link EventAdmin#postEvent}, which
  * hands every event to a task per handler.
  */
@@ -76,6 +76,14 @@ final class EventDispatcher {
     void offer(EventAdmin admin, Event event) {
         eventAdmin = admin;
         synchronized (this) {
+            if (thread == null) {
+                // Stopped: a poller that outlived its unload may still decode records, and no
+                // thread would deliver them.
+                // NOTE: once the probe is loaded again, such a poller's events are delivered
+                // with the new session's.
+                dropped.increment();
+                return;
+            }
             pending.add(event);
             if (pending.size() >= BATCH) {
                 enqueuePending();
@@ -93,12 +101,6 @@ final class EventDispatcher {
     private void enqueuePending() {
         List<Event> batch = pending;
         pending = new ArrayList<>(BATCH);
-        if (thread == null) {
-            // Stopped: a poller whose stop timed out may still hand over events, which no
-            // thread would deliver.
-            dropped.add(batch.size());
-            return;
-        }
         // Only this lock's holder adds to the queue, so the room cannot shrink before the add.
         int room = capacity - queued.get();
         if (room < batch.size()) {
@@ -138,10 +140,12 @@ final class EventDispatcher {
         Thread stopping;
         synchronized (this) {
             stopping = thread;
-            thread = null;
             if (stopping != null) {
+                // events added after the last flush are delivered before the marker
+                flush();
                 batches.add(endMarker);
             }
+            thread = null;
         }
         if (stopping == null) {
             return;

@@ -51,7 +51,7 @@ class EventDispatcherTest {
         }
     }
 
-    /** Waits until {@code list} holds {@code count} elements, at most {@link #WAIT_MILLIS}. */
+    /** Waits until {@code list} contains {@code count} elements, at most {@link #WAIT_MILLIS}. */
     private static void awaitSize(List<?> list, int count) throws InterruptedException {
         long end = System.currentTimeMillis() + WAIT_MILLIS;
         while (list.size() < count && System.currentTimeMillis() < end) {
@@ -205,16 +205,16 @@ class EventDispatcherTest {
     }
 
     @Test
-    void eventsHandedOverAfterStopDroppedAndCounted() throws Exception {
+    void eventsOfferedAfterStopDropped() throws Exception {
         Receiver receiver = new Receiver();
         AtomicInteger accepted = new AtomicInteger();
         EventDispatcher dispatcher = new EventDispatcher("unit-late", 1_000,
                 event -> accepted.incrementAndGet(), e -> { throw e; });
         dispatcher.start();
         dispatcher.offer(receiver, fork(1));
-        dispatcher.flush();
-        receiver.awaitCount(1);
+        // not flushed: the stop hands the event over before the thread ends
         dispatcher.stop();
+        assertEquals(List.of(1L), receiver.pids, "delivered by the stop");
 
         // as a poller whose join timed out at unload would
         for (int pid = 2; pid < 5 + EventDispatcher.BATCH; pid++) {
