@@ -98,13 +98,13 @@ ensure_image() {
     docker image inspect "$IMAGE" >/dev/null 2>&1 && return
     local rootfs
     rootfs=$(mktemp -d)
-    mkdir -p "$rootfs/bin" "$rootfs/etc" "$rootfs/tmp"
+    mkdir -p "$rootfs/bin" "$rootfs/etc" "$rootfs/tmp" "$rootfs/mnt"
     cp /bin/busybox "$rootfs/bin/busybox"
     for applet in $("$rootfs/bin/busybox" --list); do
         [[ $applet == busybox ]] || ln -s busybox "$rootfs/bin/$applet"
     done
     echo tarsier-bench >"$rootfs/etc/hostname"
-    tar -C "$rootfs" -c . | docker import -c 'ENV PATH=/bin' -c "LABEL $LABEL" - "$IMAGE" \
+    tar -C "$rootfs" -c . | docker import -c 'ENV PATH=/bin' - "$IMAGE" \
         >/dev/null
     rm -rf "$rootfs"
 }

@@ -55,13 +55,12 @@ ensure_image() {
     docker image inspect "$IMAGE" >/dev/null 2>&1 && return
     local root
     root=$(mktemp -d)
-    mkdir -p "$root/bin" "$root/tmp" "$root/etc"
+    mkdir -p "$root/bin" "$root/etc" "$root/tmp" "$root/mnt"
     cp /bin/busybox "$root/bin/busybox"
     for applet in $(/bin/busybox --list); do
         [[ "$applet" == busybox ]] || ln -s busybox "$root/bin/$applet"
     done
-    echo 'root:x:0:0:root:/root:/bin/sh' >"$root/etc/passwd"
-    tar -C "$root" -c . | docker import - "$IMAGE" >/dev/null
+    tar -C "$root" -c . | docker import -c 'ENV PATH=/bin' - "$IMAGE" >/dev/null
     rm -rf "$root"
 }
 
@@ -86,7 +85,7 @@ start_agent() {
 NORMAL_LOOP='mkdir -p /tmp/www && echo ok >/tmp/www/index.html && httpd -p 127.0.0.1:8080 -h /tmp/www
 while true; do
     wget -q -O /dev/null http://127.0.0.1:8080/ || true
-    cat /etc/passwd >/dev/null
+    cat /etc/hosts >/dev/null
     sh -c "echo tick >>/tmp/app.log"
     sleep 1
 done'

@@ -112,7 +112,10 @@ class AgentImageTest {
         agentPrograms = new TreeSet<>(programIds());
         agentPrograms.removeAll(programsBefore);
         assertFalse(agentPrograms.isEmpty(), "bpftool shows no program loaded by the agent");
-        assertEquals(200, get("/readyz").statusCode(), "GET /readyz; agent log:\n" + agentLog());
+        // the probes load before the framework has finished starting, which readiness waits for
+        HttpResponse<String> ready = awaitReady();
+        assertEquals(200, ready.statusCode(),
+                "GET /readyz: " + ready.body() + "; agent log:\n" + agentLog());
     }
 
     @Test
@@ -221,6 +224,17 @@ class AgentImageTest {
         return text;
     }
 
+    /** Polls {@code /readyz} until it returns 200, for at most 30 seconds; returns the last. */
+    private HttpResponse<String> awaitReady() throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        HttpResponse<String> response = get("/readyz");
+        while (response.statusCode() != 200 && System.nanoTime() < deadline) {
+            Thread.sleep(200);
+            response = get("/readyz");
+        }
+        return response;
+    }
+
     private HttpResponse<String> get(String path) throws IOException, InterruptedException {
         HttpRequest request = HttpRequest.newBuilder(
                         URI.create("http://127.0.0.1:" + port + path))
@@ -275,6 +289,9 @@ class AgentImageTest {
         }
         Path root = Files.createTempDirectory("tarsier-rootfs");
         Path bin = Files.createDirectories(root.resolve("bin"));
+        for (String folder : List.of("etc", "tmp", "mnt")) {
+            Files.createDirectories(root.resolve(folder));
+        }
         Files.copy(Path.of("/bin/busybox"), bin.resolve("busybox"));
         for (String applet : Command.checked(List.of("/bin/busybox", "--list"), 30)
                 .split("\n")) {
