@@ -21,14 +21,18 @@
 #   none            no agent and no tracer started by this script
 #   agent-PROBE     the agent with only PROBE autoloaded (process, syscall, file, tcp)
 #   agent-all       the agent with all four probes
-#   libbpf-syscall  bench/overhead-loader.c (libbpf, compiled at run time) with syscall.bpf.o
+#   libbpf-empty    bench/overhead-loader.c (libbpf, compiled at run time) with
+#                   bench/overhead-empty.bpf.c (compiled by clang at run time): two programs
+#                   that return at once on sys_enter and sys_exit, the floor of any syscall
+#                   counter on tracepoints
+#   libbpf-syscall  the same loader with syscall.bpf.o
 #   libbpf-all      the same loader with all four probe objects
 #   syscount        /usr/sbin/syscount from libbpf-tools, the C reference tool
 # For each tracer the script records its CPU time (utime + stime from /proc/PID/stat) during
 # each workload and its resident set size (VmRSS) at the end of each workload. It prints a
 # Markdown summary and keeps raw data in OUTPUT_DIR (default var/bench/overhead-DATE). Needs
-# root, gcc with static glibc, libbpf, Docker, wrk, curl, bpftool, python3 and apt-get (to
-# download the nginx package without installing it).
+# root, gcc with static glibc, clang (for libbpf-empty), libbpf, Docker, wrk, curl, bpftool,
+# python3 and apt-get (to download the nginx package without installing it).
 #
 # Environment:
 #   TARSIER_HOME          repository to take the agent jar and probe objects from
@@ -41,7 +45,9 @@
 #   BENCH_WARMUP          seconds of unmeasured load of each workload after each start
 #                         (default 10)
 #   BENCH_BUILD_UNITS     C files of the build workload (default 200)
-#   BENCH_CONDITIONS      space-separated subset of the conditions to run (default: all nine)
+#   BENCH_BUILDS          measured builds per condition and round (default 1); the result is
+#                         their median time, and the tracer CPU is per build
+#   BENCH_CONDITIONS      space-separated subset of the conditions to run (default: all ten)
 #   BENCH_QUIET_WAIT      longest wait in seconds for a Maven build or exec-storm.sh to finish
 #                         before a run (default 600); a run that starts or ends while one is
 #                         running is marked in the results and the summary
@@ -61,10 +67,11 @@ IMAGE=tarsier/busybox:dev
 WEB_IMAGE=tarsier/bench-nginx:dev
 BUILD_IMAGE=tarsier/bench-build:dev
 BUILD_UNITS=${BENCH_BUILD_UNITS:-200}
+BUILDS=${BENCH_BUILDS:-1}
 LABEL=org.tarsier.bench=overhead
 PROBES=(process syscall file tcp)
 ALL_CONDITIONS=(none agent-process agent-syscall agent-file agent-tcp agent-all
-    libbpf-syscall libbpf-all syscount)
+    libbpf-empty libbpf-syscall libbpf-all syscount)
 read -r -a CONDITIONS <<<"${BENCH_CONDITIONS:-${ALL_CONDITIONS[*]}}"
 
 rounds=5
@@ -87,7 +94,7 @@ die() {
 }
 
 usage() {
-    sed -n '2,47p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
+    awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "${BASH_SOURCE[0]}"
 }
 
 parse_args() {
@@ -112,6 +119,8 @@ parse_args() {
     done
     [[ $BUILD_UNITS =~ ^[1-9][0-9]*$ ]] ||
         die "invalid BENCH_BUILD_UNITS $BUILD_UNITS: expected a positive number of files"
+    [[ $BUILDS =~ ^[1-9][0-9]*$ ]] ||
+        die "invalid BENCH_BUILDS $BUILDS: expected a positive number of builds"
     [[ $warmup_seconds =~ ^[0-9]+$ ]] ||
         die "invalid BENCH_WARMUP $warmup_seconds: expected a number of seconds, 0 for none"
     [[ " ${CONDITIONS[*]} " == *" none "* ]] ||
@@ -125,9 +134,12 @@ check_tools() {
     for tool in gcc make docker wrk curl python3 apt-get dpkg-deb /usr/sbin/syscount \
         "$JAVA_HOME/bin/java"; do
         command -v "$tool" >/dev/null ||
-            die "$tool not found; install gcc, libbpf-dev, docker.io, wrk, curl, python3," \
-                "libbpf-tools and a JDK 25 (JAVA_HOME)"
+            die "$tool not found; install gcc, clang, libbpf-dev, docker.io, wrk, curl," \
+                "python3, libbpf-tools and a JDK 25 (JAVA_HOME)"
     done
+    if [[ " ${CONDITIONS[*]} " == *" libbpf-empty "* ]]; then
+        command -v clang >/dev/null || die "clang not found; the libbpf-empty condition needs it"
+    fi
     [[ -f $TARSIER_HOME/runtime/target/tarsier.jar ]] ||
         die "runtime/target/tarsier.jar not found in $TARSIER_HOME: run ./tarsier build first"
     for probe in "${PROBES[@]}"; do
@@ -191,16 +203,22 @@ compile_programs() {
         die "compiling overhead-getppid.c failed; a static build needs libc6-dev"
     gcc -O2 -o "$work_dir/loader" "$SCRIPT_DIR/overhead-loader.c" -lbpf ||
         die "compiling overhead-loader.c failed; it needs libbpf-dev"
+    [[ " ${CONDITIONS[*]} " == *" libbpf-empty "* ]] || return 0
+    clang -O2 -g -target bpf -I"/usr/include/$(uname -m)-linux-gnu" -c \
+        -o "$work_dir/empty.bpf.o" "$SCRIPT_DIR/overhead-empty.bpf.c" ||
+        die "compiling overhead-empty.bpf.c failed; it needs clang and libbpf-dev"
 }
 
 ensure_image() {
     docker image inspect "$IMAGE" >/dev/null 2>&1 && return
     log "building $IMAGE from /bin/busybox"
     local rootfs="$work_dir/rootfs"
-    mkdir -p "$rootfs/bin"
+    mkdir -p "$rootfs/bin" "$rootfs/etc" "$rootfs/tmp" "$rootfs/mnt"
     cp /bin/busybox "$rootfs/bin/busybox"
-    "$rootfs/bin/busybox" --install -s "$rootfs/bin" 2>/dev/null ||
-        for applet in sh httpd; do ln -s busybox "$rootfs/bin/$applet"; done
+    # relative links, which resolve inside the container as well
+    for applet in $("$rootfs/bin/busybox" --list); do
+        [[ $applet == busybox ]] || ln -s busybox "$rootfs/bin/$applet"
+    done
     tar -C "$rootfs" -c . | docker import -c 'ENV PATH=/bin' - "$IMAGE" >/dev/null
 }
 
@@ -277,6 +295,18 @@ with open(f"{folder}/Makefile", "w") as makefile:
                    "%.o: %.c\n\tgcc -O2 -c -o $@ $<\n"
                    "clean:\n\trm -f prog $(OBJECTS)\n")
 PYTHON
+}
+
+# Prints the median milliseconds of BUILDS clean builds; exits when one fails.
+run_builds() {
+    local times=() i ms
+    for (( i = 0; i < BUILDS; i++ )); do
+        ms=$(run_build) || die "the build workload failed (build $((i + 1)) of $BUILDS)"
+        [[ $ms =~ ^[0-9]+$ ]] || die "the build workload printed no time: '$ms'"
+        times+=("$ms")
+    done
+    printf '%s\n' "${times[@]}" | sort -n | awk '{ v[NR] = $1 }
+        END { print (NR % 2) ? v[(NR + 1) / 2] : int((v[NR / 2] + v[NR / 2 + 1]) / 2) }'
 }
 
 # Prints the milliseconds of one clean build in a new container, timed inside it.
@@ -375,6 +405,7 @@ start_condition() {
     case "$condition" in
         none) ;;
         agent-*) start_agent "$condition" ;;
+        libbpf-empty) start_c_tracer "$condition" "$work_dir/empty.bpf.o" ;;
         libbpf-syscall) start_c_tracer "$condition" "$(probe_object syscall)" ;;
         libbpf-all)
             for probe in "${PROBES[@]}"; do
@@ -505,7 +536,7 @@ measure_condition() {
     ticks2=$(tracer_ticks)
     web_rps=$(run_http "$condition" "$round" "$WEB_PORT" nginx)
     ticks3=$(tracer_ticks)
-    build_ms=$(run_build)
+    build_ms=$(run_builds)
     ticks4=$(tracer_ticks)
     http_rss=$(tracer_rss_kb)
     # a build or exec storm that started during the measurement is recorded, not hidden
@@ -533,11 +564,11 @@ cleanup() {
 }
 
 summarize() {
-    python3 - "$output_dir/results.tsv" "$CLOCK_TICKS" <<'EOF'
+    python3 - "$output_dir/results.tsv" "$CLOCK_TICKS" "$BUILDS" <<'EOF'
 import statistics
 import sys
 
-path, ticks_per_second = sys.argv[1], int(sys.argv[2])
+path, ticks_per_second, builds = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
 rows = [line.rstrip("\n").split("\t") for line in open(path) if not line.startswith("round")]
 conditions = list(dict.fromkeys(row[1] for row in rows))
 by = {}
@@ -549,7 +580,8 @@ for (rnd, cond, ns, rps, loop_ticks, http_ticks, loop_rss, http_rss, _, _, _, we
         loop_cpu=int(loop_ticks) / ticks_per_second, http_cpu=int(http_ticks) / ticks_per_second,
         loop_rss=int(loop_rss) / 1024, http_rss=int(http_rss) / 1024, web=float(web_rps),
         web_cpu=int(web_ticks) / ticks_per_second, build=float(build_ms) / 1000,
-        build_rate=1000 / float(build_ms), build_cpu=int(build_ticks) / ticks_per_second)
+        build_rate=1000 / float(build_ms),
+        build_cpu=int(build_ticks) / ticks_per_second / builds)
 
 def stats(values, fmt):
     low, high = fmt.format(min(values)), fmt.format(max(values))
@@ -599,6 +631,8 @@ if "agent-syscall" in by and "libbpf-syscall" in by:
 if "agent-all" in by and "libbpf-all" in by:
     extra = ratios("agent-all", "libbpf-all", "ns")
     print(f"agent-all / libbpf-all getppid ns per call: {ratio_cell(extra)}")
+    extra = ratios("agent-all", "libbpf-all", "build_rate")
+    print(f"agent-all / libbpf-all builds per second: {ratio_cell(extra)}")
 EOF
 }
 
@@ -628,7 +662,8 @@ main() {
         echo "kernel: $(uname -r)"
         echo "cpu: $(nproc) x $(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo)"
         echo "rounds: $rounds, getppid calls: $calls, httpd and nginx: wrk ${WRK_ARGS[*]}" \
-            "-d ${http_seconds}s, build: $BUILD_UNITS files, warm-up: ${warmup_seconds}s"
+            "-d ${http_seconds}s, build: $BUILD_UNITS files, median of $BUILDS builds," \
+            "warm-up: ${warmup_seconds}s"
         echo "load before: $(uptime)"
     } >"$output_dir/machine.txt"
     printf 'round\tcondition\tns_per_call\trequests_per_s\tloop_ticks\thttp_ticks' \
