@@ -25,7 +25,7 @@
 #                   bench/overhead-empty.bpf.c (compiled by clang at run time): two programs
 #                   that return at once on sys_enter and sys_exit, the floor of any syscall
 #                   counter on tracepoints
-#   libbpf-syscall  the same loader with syscall.bpf.o
+#   libbpf-PROBE    the same loader with PROBE.bpf.o alone (process, syscall, file, tcp)
 #   libbpf-all      the same loader with all four probe objects
 #   syscount        /usr/sbin/syscount from libbpf-tools, the C reference tool
 # For each tracer the script records its CPU time (utime + stime from /proc/PID/stat) during
@@ -47,7 +47,7 @@
 #   BENCH_BUILD_UNITS     C files of the build workload (default 200)
 #   BENCH_BUILDS          measured builds per condition and round (default 1); the result is
 #                         their median time, and the tracer CPU is per build
-#   BENCH_CONDITIONS      space-separated subset of the conditions to run (default: all ten)
+#   BENCH_CONDITIONS      space-separated subset of the conditions to run (default: all 13)
 #   BENCH_QUIET_WAIT      longest wait in seconds for a Maven build or exec-storm.sh to finish
 #                         before a run (default 600); a run that starts or ends while one is
 #                         running is marked in the results and the summary
@@ -71,7 +71,7 @@ BUILDS=${BENCH_BUILDS:-1}
 LABEL=org.tarsier.bench=overhead
 PROBES=(process syscall file tcp)
 ALL_CONDITIONS=(none agent-process agent-syscall agent-file agent-tcp agent-all
-    libbpf-empty libbpf-syscall libbpf-all syscount)
+    libbpf-empty libbpf-process libbpf-syscall libbpf-file libbpf-tcp libbpf-all syscount)
 read -r -a CONDITIONS <<<"${BENCH_CONDITIONS:-${ALL_CONDITIONS[*]}}"
 
 rounds=5
@@ -406,7 +406,9 @@ start_condition() {
         none) ;;
         agent-*) start_agent "$condition" ;;
         libbpf-empty) start_c_tracer "$condition" "$work_dir/empty.bpf.o" ;;
-        libbpf-syscall) start_c_tracer "$condition" "$(probe_object syscall)" ;;
+        libbpf-process | libbpf-syscall | libbpf-file | libbpf-tcp)
+            start_c_tracer "$condition" "$(probe_object "${condition#libbpf-}")"
+            ;;
         libbpf-all)
             for probe in "${PROBES[@]}"; do
                 objects+=("$(probe_object "$probe")")
