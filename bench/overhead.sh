@@ -45,8 +45,8 @@
 #   BENCH_WARMUP          seconds of unmeasured load of each workload after each start
 #                         (default 10)
 #   BENCH_BUILD_UNITS     C files of the build workload (default 200)
-#   BENCH_BUILDS          measured builds per condition and round (default 1); the result is
-#                         their median time, and the tracer CPU is per build
+#   BENCH_BUILDS          measured builds per condition and round (default 1). The build
+#                         result is their median time, and its tracer CPU is per build
 #   BENCH_CONDITIONS      space-separated subset of the conditions to run (default: all 13)
 #   BENCH_QUIET_WAIT      longest wait in seconds for a Maven build or exec-storm.sh to finish
 #                         before a run (default 600); a run that starts or ends while one is
@@ -134,10 +134,10 @@ check_tools() {
     for tool in gcc make docker wrk curl python3 apt-get dpkg-deb /usr/sbin/syscount \
         "$JAVA_HOME/bin/java"; do
         command -v "$tool" >/dev/null ||
-            die "$tool not found; install gcc, clang, libbpf-dev, docker.io, wrk, curl," \
-                "python3, libbpf-tools and a JDK 25 (JAVA_HOME)"
+            die "$tool not found; install gcc, libbpf-dev, docker.io, wrk, curl, python3," \
+                "libbpf-tools and a JDK 25 (JAVA_HOME)"
     done
-    if [[ " ${CONDITIONS[*]} " == *" libbpf-empty "* ]]; then
+    if selected libbpf-empty; then
         command -v clang >/dev/null || die "clang not found; the libbpf-empty condition needs it"
     fi
     [[ -f $TARSIER_HOME/runtime/target/tarsier.jar ]] ||
@@ -146,6 +146,11 @@ check_tools() {
         [[ -f $(probe_object "$probe") ]] ||
             die "$(probe_object "$probe") not found: run ./tarsier build first"
     done
+}
+
+# Returns success when BENCH_CONDITIONS includes condition $1.
+selected() {
+    [[ " ${CONDITIONS[*]} " == *" $1 "* ]]
 }
 
 probe_object() {
@@ -203,7 +208,7 @@ compile_programs() {
         die "compiling overhead-getppid.c failed; a static build needs libc6-dev"
     gcc -O2 -o "$work_dir/loader" "$SCRIPT_DIR/overhead-loader.c" -lbpf ||
         die "compiling overhead-loader.c failed; it needs libbpf-dev"
-    [[ " ${CONDITIONS[*]} " == *" libbpf-empty "* ]] || return 0
+    selected libbpf-empty || return 0
     clang -O2 -g -target bpf -I"/usr/include/$(uname -m)-linux-gnu" -c \
         -o "$work_dir/empty.bpf.o" "$SCRIPT_DIR/overhead-empty.bpf.c" ||
         die "compiling overhead-empty.bpf.c failed; it needs clang and libbpf-dev"

@@ -80,23 +80,26 @@ final class DockerJson {
      * @param imageId the image's id, {@code Image} of an inspect or {@code ImageID} of a list
      */
     static String imageReference(String reference, String imageId) {
-        boolean prefixed = reference.startsWith(ID_PREFIX);
-        String hex = prefixed ? reference.substring(ID_PREFIX.length()) : reference;
-        boolean idPrefix = mayBeImageId(reference) && imageId.startsWith(ID_PREFIX)
-                && imageId.startsWith(hex, ID_PREFIX.length());
-        return idPrefix ? imageId : reference;
+        String digits = imageIdDigits(reference);
+        return digits != null && imageId.startsWith(ID_PREFIX + digits) ? imageId : reference;
+    }
+
+    /** Tells whether a reference may name an image by its id (see {@link #imageIdDigits}). */
+    static boolean mayBeImageId(String reference) {
+        return imageIdDigits(reference) != null;
     }
 
     /**
-     * Tells whether a reference may name an image by its id: {@code sha256:} and hex digits, or
-     * at least 12 hex digits alone. A shorter bare prefix could be an image's name that happens
-     * to start its own id.
+     * Returns the hex digits of a reference that may name an image by its id: {@code sha256:}
+     * and hex digits, or at least 12 hex digits alone; null for any other reference. A shorter
+     * bare prefix could be an image's name that happens to start its own id.
      */
-    static boolean mayBeImageId(String reference) {
+    private static String imageIdDigits(String reference) {
         boolean prefixed = reference.startsWith(ID_PREFIX);
         String hex = prefixed ? reference.substring(ID_PREFIX.length()) : reference;
-        return (prefixed ? !hex.isEmpty() : hex.length() >= SHORT_ID_DIGITS) && hex.chars()
-                .allMatch(c -> (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'));
+        boolean digits = (prefixed ? !hex.isEmpty() : hex.length() >= SHORT_ID_DIGITS)
+                && hex.chars().allMatch(c -> (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'));
+        return digits ? hex : null;
     }
 
     /** Decodes one line of the {@code GET /events} stream. */

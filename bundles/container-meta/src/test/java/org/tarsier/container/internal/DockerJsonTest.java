@@ -113,7 +113,7 @@ class DockerJsonTest {
     }
 
     @Test
-    void eventImageThatMayBeAnIdIsLeftEmpty() {
+    void eventIdImageLeftEmpty() {
         for (String image : List.of("sha256:0123456789ab", "0123456789abcdef",
                 "0123456789ab")) {
             DockerEvent event = new DockerEvent("start", ID, Map.of("image", image, "name", "n"));
