@@ -54,7 +54,8 @@ final class JsonlWriter {
     static final int FLUSH_BYTES = 256 * 1024;
     private static final long FLUSH_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(1);
     private static final long REOPEN_DELAY_NANOS = TimeUnit.SECONDS.toNanos(1);
-    private static final long POLL_MILLIS = 100;
+    /** Marker that close() queues to wake a writer thread waiting for records, never written. */
+    private static final Object WAKE = new Object();
     private static final long CLOSE_TIMEOUT_MILLIS = 30_000;
 
     private final String output;
@@ -137,6 +138,8 @@ final class JsonlWriter {
             Thread.onSpinWait();
         }
         finishing = true;
+        // A full queue needs no marker, because the thread is not waiting then.
+        queue.offer(WAKE);
         if (thread.getState() == Thread.State.NEW) {
             thread.start();
         }
@@ -156,8 +159,11 @@ final class JsonlWriter {
         nextFlushNanos = nextOpenNanos + FLUSH_INTERVAL_NANOS;
         try {
             while (!(finishing && queue.isEmpty())) {
-                Object record = queue.poll(POLL_MILLIS, TimeUnit.MILLISECONDS);
-                if (record != null) {
+                // Waits until the next periodic flush at most, so an idle writer wakes once a
+                // second to notice a rotated file.
+                long waitNanos = Math.max(0, nextFlushNanos - System.nanoTime());
+                Object record = queue.poll(waitNanos, TimeUnit.NANOSECONDS);
+                if (record != null && record != WAKE) {
                     append(record);
                 }
                 if (queue.isEmpty() || pending.size() >= FLUSH_BYTES
