@@ -150,7 +150,7 @@ final class JsonlWriter {
         }
         if (thread.isAlive()) {
             logger.error("{}: writer thread did not finish writing {} within {} ms; {} queued"
-                    + " records may be lost", output, path, CLOSE_TIMEOUT_MILLIS, queue.size());
+                    + " records may be lost", output, path, CLOSE_TIMEOUT_MILLIS, queuedRecords());
         }
     }
 
@@ -173,12 +173,17 @@ final class JsonlWriter {
             }
         } catch (InterruptedException e) {
             logger.warn("{}: writer thread interrupted; {} queued records not written", output,
-                    queue.size());
-            dropped.add(queue.size());
+                    queuedRecords());
+            dropped.add(queuedRecords());
         } finally {
             flush();
             closeFile();
         }
+    }
+
+    /** Returns the number of queued records, without the marker of close(). */
+    private long queuedRecords() {
+        return queue.stream().filter(record -> record != WAKE).count();
     }
 
     private void append(Object record) {
