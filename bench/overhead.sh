@@ -47,6 +47,11 @@
 #   BENCH_BUILD_UNITS     C files of the build workload (default 200)
 #   BENCH_BUILDS          measured builds per condition and round (default 1). The build
 #                         result is their median time, and its tracer CPU is per build
+#   BENCH_PROGRAM_COST    1: after the measured builds of each condition, run as many builds
+#                         again under bench/program-cost.sh (default 0). It records each BPF
+#                         program's CPU time and the tracer's in
+#                         raw/program-cost.CONDITION.roundN.md. The statistics slow every
+#                         program run, so these builds are not timed
 #   BENCH_CONDITIONS      space-separated subset of the conditions to run (default: all 13)
 #   BENCH_QUIET_WAIT      longest wait in seconds for a Maven build or exec-storm.sh to finish
 #                         before a run (default 600); a run that starts or ends while one is
@@ -68,6 +73,7 @@ WEB_IMAGE=tarsier/bench-nginx:dev
 BUILD_IMAGE=tarsier/bench-build:dev
 BUILD_UNITS=${BENCH_BUILD_UNITS:-200}
 BUILDS=${BENCH_BUILDS:-1}
+PROGRAM_COST=${BENCH_PROGRAM_COST:-0}
 LABEL=org.tarsier.bench=overhead
 PROBES=(process syscall file tcp)
 ALL_CONDITIONS=(none agent-process agent-syscall agent-file agent-tcp agent-all
@@ -121,6 +127,8 @@ parse_args() {
         die "invalid BENCH_BUILD_UNITS $BUILD_UNITS: expected a positive number of files"
     [[ $BUILDS =~ ^[1-9][0-9]*$ ]] ||
         die "invalid BENCH_BUILDS $BUILDS: expected a positive number of builds"
+    [[ $PROGRAM_COST == [01] ]] ||
+        die "invalid BENCH_PROGRAM_COST $PROGRAM_COST: expected 1 to record program costs or 0"
     [[ $warmup_seconds =~ ^[0-9]+$ ]] ||
         die "invalid BENCH_WARMUP $warmup_seconds: expected a number of seconds, 0 for none"
     [[ " ${CONDITIONS[*]} " == *" none "* ]] ||
@@ -130,6 +138,10 @@ parse_args() {
 check_tools() {
     [[ $(id -u) -eq 0 ]] ||
         die "the benchmark loads BPF programs and starts containers: run it as root"
+    if (( PROGRAM_COST == 1 )); then
+        [[ -w /proc/sys/kernel/bpf_stats_enabled ]] ||
+            die "BENCH_PROGRAM_COST=1 needs /proc/sys/kernel/bpf_stats_enabled (Linux 5.8)"
+    fi
     local tool
     for tool in gcc make docker wrk curl python3 apt-get dpkg-deb /usr/sbin/syscount \
         "$JAVA_HOME/bin/java"; do
@@ -314,12 +326,32 @@ run_builds() {
         END { print (NR % 2) ? v[(NR + 1) / 2] : int((v[NR / 2] + v[NR / 2 + 1]) / 2) }'
 }
 
-# Prints the milliseconds of one clean build in a new container, timed inside it.
+# Writes run-build.sh, which prints the milliseconds of one clean build in a new container,
+# timed inside it. A script of its own, so that bench/program-cost.sh can run it too.
+write_build_script() {
+    cat >"$work_dir/run-build.sh" <<SCRIPT
+#!/bin/sh
+exec docker run --rm --label "$LABEL" --network none -v /usr:/usr:ro \\
+    -v "$work_dir/build:/src" -w /src "$BUILD_IMAGE" sh -c \\
+    'make -s clean && start=\$(date +%s%N) && make -s -j2 >/dev/null &&
+     end=\$(date +%s%N) && ./prog >/dev/null && echo \$(( (end - start) / 1000000 ))'
+SCRIPT
+    chmod +x "$work_dir/run-build.sh"
+}
+
 run_build() {
-    docker run --rm --label "$LABEL" --network none -v /usr:/usr:ro \
-        -v "$work_dir/build:/src" -w /src "$BUILD_IMAGE" sh -c \
-        'make -s clean && start=$(date +%s%N) && make -s -j2 >/dev/null &&
-         end=$(date +%s%N) && ./prog >/dev/null && echo $(( (end - start) / 1000000 ))'
+    "$work_dir/run-build.sh"
+}
+
+# Runs BUILDS more builds under bench/program-cost.sh, which times every BPF program and the
+# tracer, when BENCH_PROGRAM_COST is 1.
+record_program_cost() {
+    local condition=$1 round=$2 pid_option=()
+    (( PROGRAM_COST == 1 )) || return 0
+    [[ -n $tracer_pid ]] && pid_option=(-p "$tracer_pid")
+    "$SCRIPT_DIR/program-cost.sh" -n "$BUILDS" "${pid_option[@]}" -- "$work_dir/run-build.sh" \
+        >"$output_dir/raw/program-cost.$condition.round$round.md" ||
+        die "program-cost.sh failed for $condition in round $round"
 }
 
 # Writes one configuration folder per agent condition: the defaults with the metrics port and
@@ -550,6 +582,7 @@ measure_condition() {
     machine_busy && quiet=0
     after=$(foreign_programs)
     (( after > foreign )) && foreign=$after
+    record_program_cost "$condition" "$round"
     stop_condition "$condition" "$round"
     printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$round" \
         "$condition" "$ns" "$rps" "$((ticks1 - ticks0))" "$((ticks2 - ticks1))" "$loop_rss" \
@@ -571,7 +604,10 @@ cleanup() {
 }
 
 summarize() {
-    python3 - "$output_dir/results.tsv" "$CLOCK_TICKS" "$BUILDS" <<'EOF'
+    python3 - "$output_dir/results.tsv" "$CLOCK_TICKS" "$BUILDS" "$PROGRAM_COST" <<'EOF'
+import glob
+import os
+import re
 import statistics
 import sys
 
@@ -640,6 +676,37 @@ if "agent-all" in by and "libbpf-all" in by:
     print(f"agent-all / libbpf-all getppid ns per call: {ratio_cell(extra)}")
     extra = ratios("agent-all", "libbpf-all", "build_rate")
     print(f"agent-all / libbpf-all builds per second: {ratio_cell(extra)}")
+
+# the builds under program-cost.sh (BENCH_PROGRAM_COST=1), one file per condition and round
+costs = {}
+cost_paths = [] if sys.argv[4] != "1" else sorted(glob.glob(os.path.join(
+    os.path.dirname(path), "raw", "program-cost.*.md")))
+for cost_path in cost_paths:
+    condition, round_name = os.path.basename(cost_path).split(".")[1:3]
+    if int(round_name.removeprefix("round")) not in by.get(condition, {}):
+        continue
+    text = open(cost_path).read()
+    programs = re.search(r"BPF programs: ([0-9.]+) ms per command run, ([0-9.]+) %.*?"
+                         r"\(([0-9.]+) s per", text)
+    tracer = re.search(r"process: ([0-9.]+) ms per command run, ([0-9.]+) %", text)
+    if programs:
+        costs.setdefault(condition, []).append((
+            float(programs[1]), float(programs[2]), float(programs[3]),
+            float(tracer[1]) if tracer else None, float(tracer[2]) if tracer else None))
+if costs:
+    print()
+    print("Builds under program-cost.sh, medians over the rounds:")
+    print()
+    print("| condition | machine CPU s per build | all BPF programs ms per build "
+          "| share of machine CPU | tracer process ms per build | share of machine CPU |")
+    print("| --- | --- | --- | --- | --- | --- |")
+    for cond in conditions:
+        if cond not in costs:
+            continue
+        column = lambda i: statistics.median(entry[i] for entry in costs[cond])
+        tracer = "- | -" if costs[cond][0][3] is None else (
+            f"{column(3):.0f} | {column(4):.2f} %")
+        print(f"| {cond} | {column(2):.2f} | {column(0):.1f} | {column(1):.2f} % | {tracer} |")
 EOF
 }
 
@@ -661,6 +728,7 @@ main() {
     ensure_web_image
     ensure_build_image
     prepare_build_sources
+    write_build_script
     start_server
     start_web_server
 
