@@ -113,6 +113,29 @@ final class DeployFolder implements AutoCloseable {
         return variant;
     }
 
+    /**
+     * Writes a bundle without classes that exports {@code packageName} at {@code version}, as a
+     * jar that embeds an API package does.
+     */
+    static Path exporting(String symbolicName, String packageName, String version)
+            throws IOException {
+        Path jar = Files.createTempFile(Path.of("target").toAbsolutePath(), "exporting-", ".jar");
+        Manifest manifest = new Manifest();
+        Attributes main = manifest.getMainAttributes();
+        main.put(Attributes.Name.MANIFEST_VERSION, "1.0");
+        main.put(new Attributes.Name(Constants.BUNDLE_MANIFESTVERSION), "2");
+        main.put(new Attributes.Name(Constants.BUNDLE_SYMBOLICNAME), symbolicName);
+        main.put(new Attributes.Name(Constants.BUNDLE_VERSION), "1.0.0");
+        main.put(new Attributes.Name(Constants.EXPORT_PACKAGE),
+                packageName + ";version=\"" + version + "\"");
+        try (OutputStream out = Files.newOutputStream(jar);
+                JarOutputStream target = new JarOutputStream(out, manifest)) {
+            target.putNextEntry(new JarEntry(packageName.replace('.', '/') + "/"));
+            target.closeEntry();
+        }
+        return jar;
+    }
+
     /** Returns the installed bundle with this symbolic name, or {@code null}. */
     Bundle bundle(String symbolicName) {
         Bundle found = null;

@@ -13,6 +13,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -27,6 +28,8 @@ import org.ops4j.pax.exam.Option;
 import org.ops4j.pax.exam.junit.PaxExam;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
+import org.osgi.framework.BundleEvent;
+import org.osgi.framework.BundleListener;
 import org.osgi.framework.ServiceReference;
 import org.osgi.framework.Version;
 import org.osgi.service.cm.ConfigurationAdmin;
@@ -117,6 +120,36 @@ public class DropInDetectorTest implements AgentProbe {
                 + scrape, alertCount(scrape) >= 1);
         assertTrue("no detector status of " + NAME + " exported",
                 scrape.contains("detector=\"" + NAME + "\""));
+    }
+
+    /**
+     * Config Admin imports org.osgi.service.coordinator optionally. A dropped jar that exports it
+     * must not make FileInstall refresh Config Admin, which would stop every bundle that uses it.
+     */
+    @Test
+    public void apiJarLeavesBuiltInsRunning() throws Exception {
+        String name = "org.tarsier.itest.coordinator-api";
+        Path jar = DeployFolder.exporting(name, "org.osgi.service.coordinator", "1.0.2");
+        List<String> stopped = new CopyOnWriteArrayList<>();
+        BundleListener listener = event -> {
+            if (event.getType() == BundleEvent.STOPPED) {
+                stopped.add(event.getBundle().getSymbolicName());
+            }
+        };
+        context.addBundleListener(listener);
+        try {
+            deploy.copy(jar, "coordinator-api.jar");
+            deploy.awaitBundle(name, b -> b != null && b.getState() == Bundle.ACTIVE, "active",
+                    DEPLOY_TIMEOUT_MS);
+            // FileInstall refreshes right after it installs, so two more polls suffice.
+            Thread.sleep(2_500);
+        } finally {
+            context.removeBundleListener(listener);
+        }
+
+        assertEquals("bundles stopped after a jar exporting an optional import arrived",
+                List.of(), stopped);
+        assertEquals(Bundle.ACTIVE, deploy.bundle("org.apache.felix.configadmin").getState());
     }
 
     @Test
