@@ -4,7 +4,9 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -114,11 +116,22 @@ final class Kernel {
         return value;
     }
 
-    /** Returns the number of open file descriptors of this JVM. */
-    static long openFileDescriptors() throws IOException {
+    /**
+     * Returns the open file descriptors of this JVM with what each refers to, e.g. {@code 7 ->
+     * anon_inode:[eventpoll]}. A descriptor closed while the list is read is left out.
+     */
+    static Map<String, String> openFiles() throws IOException {
+        Map<String, String> files = new TreeMap<>();
         try (Stream<Path> fds = Files.list(Path.of("/proc/self/fd"))) {
-            return fds.count();
+            for (Path fd : (Iterable<Path>) fds::iterator) {
+                try {
+                    files.put(fd.getFileName().toString(), Files.readSymbolicLink(fd).toString());
+                } catch (IOException closed) {
+                    // closed between the listing and the read
+                }
+            }
         }
+        return files;
     }
 
     /** Returns the number of threads of this JVM, native ones included. */
