@@ -21,6 +21,8 @@
 #   none            no agent and no tracer started by this script
 #   agent-PROBE     the agent with only PROBE autoloaded (process, syscall, file, tcp)
 #   agent-all       the agent with all four probes
+#   baseline-all    the agent jar of BENCH_BASELINE_JAR with all four probes, to compare two
+#                   builds of the agent side by side; only when BENCH_BASELINE_JAR is set
 #   libbpf-empty    bench/overhead-loader.c (libbpf, compiled at run time) with
 #                   bench/overhead-empty.bpf.c (compiled by clang at run time): two programs
 #                   that return at once on sys_enter and sys_exit, the floor of any syscall
@@ -52,7 +54,11 @@
 #                         program's CPU time and the tracer's in
 #                         raw/program-cost.CONDITION.roundN.md. The statistics slow every
 #                         program run, so these builds are not timed
-#   BENCH_CONDITIONS      space-separated subset of the conditions to run (default: all 13)
+#   BENCH_CONDITIONS      space-separated subset of the conditions to run (default: all 13,
+#                         and baseline-all when BENCH_BASELINE_JAR is set)
+#   BENCH_BASELINE_JAR    tarsier.jar of another build, e.g. an earlier commit's
+#                         runtime/target/tarsier.jar; it runs as condition baseline-all with the
+#                         configuration of agent-all
 #   BENCH_QUIET_WAIT      longest wait in seconds for a Maven build or exec-storm.sh to finish
 #                         before a run (default 600); a run that starts or ends while one is
 #                         running is marked in the results and the summary
@@ -78,6 +84,10 @@ LABEL=org.tarsier.bench=overhead
 PROBES=(process syscall file tcp)
 ALL_CONDITIONS=(none agent-process agent-syscall agent-file agent-tcp agent-all
     libbpf-empty libbpf-process libbpf-syscall libbpf-file libbpf-tcp libbpf-all syscount)
+BASELINE_JAR=${BENCH_BASELINE_JAR:-}
+if [[ -n $BASELINE_JAR ]]; then
+    ALL_CONDITIONS+=(baseline-all)
+fi
 read -r -a CONDITIONS <<<"${BENCH_CONDITIONS:-${ALL_CONDITIONS[*]}}"
 
 rounds=5
@@ -133,6 +143,9 @@ parse_args() {
         die "invalid BENCH_WARMUP $warmup_seconds: expected a number of seconds, 0 for none"
     [[ " ${CONDITIONS[*]} " == *" none "* ]] ||
         die "BENCH_CONDITIONS must include none: every ratio is to the none run of its round"
+    if [[ -n $BASELINE_JAR ]]; then
+        [[ -f $BASELINE_JAR ]] || die "BENCH_BASELINE_JAR $BASELINE_JAR is not a file"
+    fi
 }
 
 check_tools() {
@@ -358,7 +371,7 @@ record_program_cost() {
 # shell socket moved, and autoload = false for every probe the condition leaves out.
 prepare_agent_configs() {
     local condition probe etc
-    for condition in agent-process agent-syscall agent-file agent-tcp agent-all; do
+    for condition in agent-process agent-syscall agent-file agent-tcp agent-all baseline-all; do
         etc="$work_dir/$condition/etc"
         mkdir -p "$etc" "$work_dir/$condition/deploy" "$work_dir/$condition/data"
         cp -r "$TARSIER_HOME"/runtime/etc/. "$etc/"
@@ -366,7 +379,7 @@ prepare_agent_configs() {
         sed -i "s|^socket.path *=.*|socket.path = $work_dir/$condition/shell.sock|" \
             "$etc/org.tarsier.console.cfg"
         for probe in "${PROBES[@]}"; do
-            if [[ $condition != agent-all && $condition != "agent-$probe" ]]; then
+            if [[ $condition != *-all && $condition != "agent-$probe" ]]; then
                 sed -i 's/^autoload *=.*/autoload = false/' "$etc/org.tarsier.probe.$probe.cfg"
             fi
         done
@@ -375,7 +388,7 @@ prepare_agent_configs() {
 
 condition_probes() {
     case "$1" in
-        agent-all) echo "${PROBES[*]}" ;;
+        agent-all | baseline-all) echo "${PROBES[*]}" ;;
         agent-*) echo "${1#agent-}" ;;
     esac
 }
@@ -388,7 +401,10 @@ scrape() {
 # that a rebuild by another engineer cannot change the agent between rounds, and without the
 # build step of ./tarsier run. NOTE: the java options copy cmd_run() in the tarsier script.
 start_agent() {
-    local condition=$1 dir="$work_dir/$1" probe waited=0
+    local condition=$1 dir="$work_dir/$1" probe waited=0 jar="$work_dir/tarsier.jar"
+    if [[ $condition == baseline-all ]]; then
+        jar="$work_dir/baseline.jar"
+    fi
     rm -rf "$dir/data/felix-cache"
     (cd "$dir/data" && exec "$JAVA_HOME/bin/java" \
         --enable-native-access=ALL-UNNAMED \
@@ -399,7 +415,7 @@ start_agent() {
         -Dtarsier.deploy="$dir/deploy" \
         -Dfelix.fileinstall.dir="$dir/etc" \
         -Dorg.osgi.framework.storage="$dir/data/felix-cache" \
-        -jar "$work_dir/tarsier.jar" </dev/null >>"$output_dir/raw/$condition.agent.log" 2>&1) &
+        -jar "$jar" </dev/null >>"$output_dir/raw/$condition.agent.log" 2>&1) &
     tracer_pid=$!
     for probe in $(condition_probes "$condition"); do
         until scrape 2>/dev/null | grep -q "^tarsier_probe_loaded{probe=\"$probe\"} 1"; do
@@ -441,7 +457,7 @@ start_condition() {
     tracer_pid=""
     case "$condition" in
         none) ;;
-        agent-*) start_agent "$condition" ;;
+        agent-* | baseline-all) start_agent "$condition" ;;
         libbpf-empty) start_c_tracer "$condition" "$work_dir/empty.bpf.o" ;;
         libbpf-process | libbpf-syscall | libbpf-file | libbpf-tcp)
             start_c_tracer "$condition" "$(probe_object "${condition#libbpf-}")"
@@ -459,7 +475,7 @@ start_condition() {
 stop_condition() {
     local condition=$1 round=$2 waited=0
     [[ -n $tracer_pid ]] || return 0
-    if [[ $condition == agent-* ]]; then
+    if [[ $condition == agent-* || $condition == baseline-all ]]; then
         scrape >"$output_dir/raw/$condition.round$round.metrics" 2>/dev/null || true
     fi
     if [[ $condition == syscount ]]; then
@@ -676,6 +692,11 @@ if "agent-all" in by and "libbpf-all" in by:
     print(f"agent-all / libbpf-all getppid ns per call: {ratio_cell(extra)}")
     extra = ratios("agent-all", "libbpf-all", "build_rate")
     print(f"agent-all / libbpf-all builds per second: {ratio_cell(extra)}")
+if "agent-all" in by and "baseline-all" in by:
+    extra = ratios("agent-all", "baseline-all", "web")
+    print(f"agent-all / baseline-all nginx requests per second: {ratio_cell(extra)}")
+    extra = ratios("agent-all", "baseline-all", "build_rate")
+    print(f"agent-all / baseline-all builds per second: {ratio_cell(extra)}")
 
 # the builds under program-cost.sh (BENCH_PROGRAM_COST=1), one file per condition and round
 costs = {}
@@ -723,6 +744,9 @@ main() {
 
     compile_programs
     cp "$TARSIER_HOME/runtime/target/tarsier.jar" "$work_dir/tarsier.jar"
+    if [[ -n $BASELINE_JAR ]]; then
+        cp "$BASELINE_JAR" "$work_dir/baseline.jar"
+    fi
     prepare_agent_configs
     ensure_image
     ensure_web_image
