@@ -23,7 +23,7 @@ import org.tarsier.libbpf.probe.ProbeSession;
 /** Runs {@link ProbeSession} and {@link DropCounters} on the sample object; needs root. */
 class ProbeSessionTest {
 
-    private static final String THREAD = "tarsier-test-session-poller";
+    private static final String THREAD = ProbeSession.POLLER_THREAD;
     private static final DropCounters COUNTERS =
             new DropCounters("per_cpu_counts", List.of("calls", "unused"));
 
@@ -76,8 +76,7 @@ class ProbeSessionTest {
                 .attach(Attachment.section("quiet_getppid"))
                 .ringBuffer("records", record -> sequences.add(
                         record.get(java.lang.foreign.ValueLayout.JAVA_LONG_UNALIGNED, 8)))
-                .pollTimeoutMillis(5_000)
-                .threadName(THREAD);
+                .pollTimeoutMillis(5_000);
         try (ProbeSession session = builder.start()) {
             Thread.sleep(300);
             SampleObject.getppid();
@@ -114,6 +113,63 @@ class ProbeSessionTest {
     }
 
     @Test
+    void sessionsShareOnePollerAndStopAlone() throws Exception {
+        List<Long> first = new CopyOnWriteArrayList<>();
+        List<Long> second = new CopyOnWriteArrayList<>();
+        try (ProbeSession kept = sampleSession(first, new AtomicInteger()).start()) {
+            try (ProbeSession stopped = sampleSession(second, new AtomicInteger()).start()) {
+                for (int i = 0; i < 3; i++) {
+                    SampleObject.getppid();
+                }
+
+                await(() -> first.size() >= 3 && second.size() >= 3);
+
+                assertEquals(1, pollerThreads(), "poller threads with two sessions");
+            }
+            SampleObject.getppid();
+            SampleObject.getppid();
+
+            await(() -> first.size() >= 5);
+
+            assertEquals(List.of(1L, 2L, 3L, 4L, 5L), first);
+            assertEquals(List.of(1L, 2L, 3L), second);
+            assertEquals(1, pollerThreads(), "poller threads with one session");
+        }
+        assertEquals(0, pollerThreads(), "poller threads");
+    }
+
+    @Test
+    void failingHandlerPausesOnlyItsSession() throws Exception {
+        List<Long> healthy = new CopyOnWriteArrayList<>();
+        List<Long> failing = new CopyOnWriteArrayList<>();
+        List<Exception> failures = new CopyOnWriteArrayList<>();
+        ProbeSession.Builder failingBuilder = sampleSession(failing, new AtomicInteger())
+                .ringBuffer("records", record -> {
+                    long sequence = record.get(
+                            java.lang.foreign.ValueLayout.JAVA_LONG_UNALIGNED, 8);
+                    if (sequence == 1) {
+                        throw new IllegalArgumentException("record " + sequence + " rejected");
+                    }
+                    failing.add(sequence);
+                })
+                .onFailure(failures::add);
+        try (ProbeSession other = sampleSession(healthy, new AtomicInteger()).start();
+                ProbeSession broken = failingBuilder.start()) {
+            for (int i = 0; i < 3; i++) {
+                SampleObject.getppid();
+            }
+
+            await(() -> healthy.size() >= 3 && failing.size() >= 2);
+
+            assertEquals(List.of(1L, 2L, 3L), healthy);
+            assertEquals(List.of(2L, 3L), failing);
+            assertEquals(List.of("record 1 rejected"),
+                    failures.stream().map(Exception::getMessage).toList());
+        }
+        assertEquals(0, pollerThreads(), "poller threads");
+    }
+
+    @Test
     void failedAttachLeavesNothing() throws Exception {
         ProbeSession.Builder builder = sampleSession(new CopyOnWriteArrayList<>(),
                 new AtomicInteger())
@@ -144,8 +200,7 @@ class ProbeSessionTest {
                 .ringBuffer("records", record -> sequences.add(
                         record.get(java.lang.foreign.ValueLayout.JAVA_LONG_UNALIGNED, 8)))
                 .periodic(Duration.ofMillis(20), object -> periodicRuns.incrementAndGet())
-                .pollTimeoutMillis(50)
-                .threadName(THREAD);
+                .pollTimeoutMillis(50);
     }
 
     private static void await(BooleanSupplier condition) throws InterruptedException {

@@ -123,6 +123,22 @@ public final class Native {
     public static final MethodHandle CLOCK_GETTIME =
             libc("clock_gettime", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS));
 
+    // libc, for the poller that waits on every probe's ring buffer
+    public static final MethodHandle EPOLL_CREATE1 =
+            libcWithErrno("epoll_create1", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
+    public static final MethodHandle EPOLL_CTL = libcWithErrno("epoll_ctl",
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS));
+    public static final MethodHandle EPOLL_WAIT = libcWithErrno("epoll_wait",
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT));
+    public static final MethodHandle EVENTFD =
+            libcWithErrno("eventfd", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT));
+    public static final MethodHandle READ =
+            libc("read", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG));
+    public static final MethodHandle WRITE =
+            libc("write", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG));
+    public static final MethodHandle CLOSE =
+            libc("close", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
+
     private Native() {
     }
 
@@ -177,9 +193,17 @@ public final class Native {
     }
 
     private static MethodHandle libc(String name, FunctionDescriptor descriptor) {
-        MemorySegment address = LIBC_SYMBOLS.find(name).orElseThrow(
+        return LINKER.downcallHandle(libcSymbol(name), descriptor);
+    }
+
+    private static MethodHandle libcWithErrno(String name, FunctionDescriptor descriptor) {
+        return LINKER.downcallHandle(libcSymbol(name), descriptor,
+                Linker.Option.captureCallState("errno"));
+    }
+
+    private static MemorySegment libcSymbol(String name) {
+        return LIBC_SYMBOLS.find(name).orElseThrow(
                 () -> new UnsatisfiedLinkError("symbol " + name + " not found in the C library"));
-        return LINKER.downcallHandle(address, descriptor);
     }
 
     private static MemorySegment symbol(String name) {

@@ -223,7 +223,7 @@ public abstract class AbstractProbe implements Probe {
     /**
      * Queues an event for delivery with the properties {@link Topics#PROPERTY_EVENT},
      * {@link Topics#PROPERTY_PROBE} and {@link Topics#PROPERTY_CONTAINER_ID}, and counts it by
-     * kind. The events of one poll are handed to the probe's dispatcher thread together when the
+     * kind. The events of one poll are handed to the shared delivery thread together when the
      * poll ends, and delivered in order there. An event that finds the queue full is counted as a
      * {@link #DROP_QUEUE} drop instead.
      */

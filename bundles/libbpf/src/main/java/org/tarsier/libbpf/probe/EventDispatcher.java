@@ -4,7 +4,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Consumer;
@@ -14,14 +16,15 @@ import org.tarsier.api.Topics;
 import org.tarsier.api.event.Event;
 
 /**
- * A bounded queue between a probe's ring-buffer poller and Event Admin, drained by one thread
- * that delivers each event synchronously with {@link EventAdmin#sendEvent}.
+ * A bounded queue between a probe's ring-buffer poller and Event Admin, drained by the
+ * {@link DeliveryThread} that all probes share, which delivers each event synchronously with
+ * {@link EventAdmin#sendEvent}.
  *
  * <p>The poller collects the events of one poll and hands them over with {@link #flush}, so the
- * dispatcher thread wakes once per poll rather than once per event; a poll that yields
+ * delivery thread wakes once per poll rather than once per event; a poll that yields
  * {@link #BATCH} events hands them over at once. The poller never waits for handlers: when the
  * queue is full, the events that do not fit are dropped and counted. Handlers receive the
- * probe's events in the order the poller decoded them, on the dispatcher thread. Events offered
+ * probe's events in the order the poller decoded them, on the delivery thread. Events offered
  * while the dispatcher is stopped are dropped and counted too. Synchronous
  * delivery from one thread costs far less per event than {@link EventAdmin#postEvent}, which
  * hands every event to a task per handler.
@@ -35,11 +38,11 @@ final class EventDispatcher {
     private final String probe;
     private final int capacity;
     /**
-     * Queue of the current thread; guarded by this object's lock. Each start makes a new one, so
-     * a thread whose stop timed out keeps its own queue and ends at its marker.
+     * Task queue of the delivery thread while started, null while stopped; guarded by this
+     * object's lock.
      */
-    private LinkedBlockingQueue<List<Event>> batches = new LinkedBlockingQueue<>();
-    /** Events in {@link #batches}, at most {@link #capacity}. */
+    private LinkedBlockingQueue<Runnable> tasks;
+    /** Events handed to the delivery thread and not yet delivered, at most {@link #capacity}. */
     private final AtomicInteger queued = new AtomicInteger();
     private final LongAdder dropped = new LongAdder();
     private final Map<String, String> topics = new ConcurrentHashMap<>();
@@ -48,9 +51,6 @@ final class EventDispatcher {
     /** Events of the current poll; guarded by this object's lock. */
     private List<Event> pending = new ArrayList<>(BATCH);
     private volatile EventAdmin eventAdmin;
-    private Thread thread;
-    /** Empty batch that {@link #stop} queues for the thread, which ends when it takes it. */
-    private final List<Event> endMarker = new ArrayList<>(0);
 
     /**
      * Creates a stopped dispatcher.
@@ -76,7 +76,7 @@ final class EventDispatcher {
     void offer(EventAdmin admin, Event event) {
         eventAdmin = admin;
         synchronized (this) {
-            if (thread == null) {
+            if (tasks == null) {
                 // Stopped: a poller that outlived its unload may still decode records, and no
                 // thread would deliver them.
                 // NOTE: once the probe is loaded again, such a poller's events are delivered
@@ -112,7 +112,8 @@ final class EventDispatcher {
         }
         queued.addAndGet(batch.size());
         batch.forEach(accepted);
-        batches.add(batch);
+        List<Event> delivered = batch;
+        tasks.add(() -> deliverAll(delivered));
     }
 
     /** Returns the number of events dropped because the queue was full. */
@@ -126,54 +127,38 @@ final class EventDispatcher {
     }
 
     synchronized void start() {
-        if (thread != null) {
-            return;
+        if (tasks == null) {
+            tasks = DeliveryThread.shared().join();
         }
-        LinkedBlockingQueue<List<Event>> queue = new LinkedBlockingQueue<>();
-        batches = queue;
-        thread = Thread.ofPlatform().daemon().name("tarsier-" + probe + "-dispatcher")
-                .start(() -> run(queue));
     }
 
-    /** Delivers what is queued, then stops the thread; waits at most a few seconds. */
+    /**
+     * Hands over the events added since the last flush and waits, at most 5 s, until the
+     * delivery thread has delivered everything this dispatcher queued.
+     */
     void stop() {
-        Thread stopping;
+        CountDownLatch delivered = new CountDownLatch(1);
         synchronized (this) {
-            stopping = thread;
-            if (stopping != null) {
-                // events added after the last flush are delivered before the marker
-                flush();
-                batches.add(endMarker);
+            if (tasks == null) {
+                return;
             }
-            thread = null;
-        }
-        if (stopping == null) {
-            return;
+            flush();
+            tasks.add(delivered::countDown);
+            tasks = null;
+            DeliveryThread.shared().leave();
         }
         try {
-            stopping.join(STOP_TIMEOUT_MILLIS);
+            delivered.await(STOP_TIMEOUT_MILLIS, TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
     }
 
-    private void run(LinkedBlockingQueue<List<Event>> queue) {
-        while (true) {
-            List<Event> batch;
-            try {
-                batch = queue.take();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
-            }
-            if (batch == endMarker) {
-                return;
-            }
-            for (Event event : batch) {
-                deliver(event);
-            }
-            queued.addAndGet(-batch.size());
+    private void deliverAll(List<Event> batch) {
+        for (Event event : batch) {
+            deliver(event);
         }
+        queued.addAndGet(-batch.size());
     }
 
     private void deliver(Event event) {

@@ -19,24 +19,25 @@ import org.tarsier.libbpf.RecordHandler;
 import org.tarsier.libbpf.RingBuffer;
 
 /**
- * One load of a probe's BPF object: the object with its links and ring buffer, and the poller
- * thread that reads the ring buffer and runs the periodic step. {@link #close} removes all of it
- * from the kernel and the JVM.
+ * One load of a probe's BPF object: the object with its links and ring buffer, served by the
+ * poller thread that all sessions share ({@link #POLLER_THREAD}), which reads the ring buffer and
+ * runs the periodic step. {@link #close} removes all of it from the kernel and the JVM.
  *
  * <p>{@link Builder#start} runs, in this order: open the object, set the {@code const volatile}
  * globals, run the {@link Builder#beforeLoad} steps, load, run the {@link Builder#afterLoad}
- * steps, attach the programs in the order given, create the ring-buffer consumer, and start the
- * poller. If any of it fails, nothing stays in the kernel and no thread runs.
+ * steps, attach the programs in the order given, create the ring-buffer consumer, and hand the
+ * session to the poller. If any of it fails, nothing stays in the kernel.
  *
- * <p>The poller thread runs, in a loop: the {@link Builder#beforePoll} action, one ring-buffer
- * poll of at most the poll timeout, the periodic step when its period has passed, and the
- * {@link #afterPolls} action. If the
- * object has the {@code tarsier_idle} map of {@code tarsier_ringbuf.h}, a poller that found no
- * record for a whole poll timeout sets it and then waits up to 250 ms, because the next record
- * wakes it at once. Failures of
- * any of them go to the {@link Builder#onFailure} consumer, and the loop goes on after a pause
- * of 100 ms. Record handlers and the periodic step run on the poller thread and must not block
- * for long.
+ * <p>The poller waits on the ring buffers of all sessions at once. It wakes when a ring's BPF
+ * programs wake it, or when a session's poll timeout, idle wait or period has passed, and then
+ * serves every session: the {@link Builder#beforePoll} action, the records in the ring buffer,
+ * the periodic step when its period has passed, and the {@link #afterPolls} action. So sessions
+ * that wait for the same timeout share one wakeup. If the object has the {@code tarsier_idle}
+ * map of {@code tarsier_ringbuf.h}, a session that found no record in its ring sets it and
+ * then waits up to 250 ms, because the next record wakes the poller at once. Failures of any of
+ * them go to the {@link Builder#onFailure} consumer, and the session is served again after a
+ * pause of 100 ms; the other sessions go on meanwhile. Record handlers and the periodic step run
+ * on the poller thread and must not block for long: they delay every probe.
  *
  * <p>Typical use:
  * <pre>{@code
@@ -52,12 +53,12 @@ import org.tarsier.libbpf.RingBuffer;
  */
 public final class ProbeSession implements AutoCloseable {
 
-    private static final long FAILURE_BACKOFF_MILLIS = 100;
-    private static final long JOIN_SLACK_MILLIS = 5_000;
+    /** Name of the poller thread; it runs while at least one session runs. */
+    public static final String POLLER_THREAD = PollLoop.THREAD_NAME;
     /** Map of tarsier_ringbuf.h. While its entry 0 is 1, the next record wakes the poller. */
     static final String IDLE_MAP = "tarsier_idle";
-    /** Maximum wait of an idle poller. It bounds how long {@link #stop} waits for the poller. */
-    private static final int IDLE_WAIT_MILLIS = 250;
+    /** Maximum wait of an idle session, so that its before-poll action still runs. */
+    private static final long IDLE_WAIT_NANOS = 250_000_000L;
     private static final byte[] IDLE_VALUE = ByteBuffer.allocate(Integer.BYTES)
             .order(ByteOrder.nativeOrder()).putInt(1).array();
 
@@ -71,16 +72,22 @@ public final class ProbeSession implements AutoCloseable {
     private final Runnable beforePoll;
     private final ObjectStep periodicStep;
     private final Consumer<Exception> failureHandler;
-    private final Thread poller;
     private RingBuffer ringBuffer;
     private BpfMap idleFlag;
-    private boolean idle;
     private volatile Runnable afterPolls = () -> { };
     private volatile int pollTimeoutMillis;
     private volatile long periodNanos;
-    private long lastPeriodicRun;
-    private volatile boolean running = true;
     private boolean stopped;
+    // The fields below are guarded by the poll loop's lock while the session is in the loop.
+    /** Identifier in the poll loop's epoll set. */
+    int pollId;
+    /** Set when the session leaves the poll loop; the loop serves it no more. */
+    volatile boolean removed;
+    /** End of a pause after a failure, in {@link System#nanoTime} units; 0 when none. */
+    long backoffEnd;
+    private boolean idle;
+    private long lastServed;
+    private long lastPeriodicRun;
 
     private ProbeSession(BpfObject object, Builder builder) {
         this.object = object;
@@ -95,8 +102,6 @@ public final class ProbeSession implements AutoCloseable {
         this.failureHandler = builder.failureHandler;
         this.pollTimeoutMillis = builder.pollTimeoutMillis;
         this.periodNanos = builder.period == null ? 0 : builder.period.toNanos();
-        this.poller = new Thread(this::poll, builder.threadName);
-        this.poller.setDaemon(true);
     }
 
     /**
@@ -137,6 +142,7 @@ public final class ProbeSession implements AutoCloseable {
             throw new IllegalArgumentException("poll timeout must not be negative: " + millis);
         }
         pollTimeoutMillis = millis;
+        rearm();
     }
 
     /**
@@ -152,10 +158,12 @@ public final class ProbeSession implements AutoCloseable {
         }
         requirePositive(period);
         periodNanos = period.toNanos();
+        rearm();
     }
 
     /**
-     * Stops the poller thread and detaches every program, so no new records or counts arrive.
+     * Takes the session off the poller and detaches every program, so no new records or counts
+     * arrive.
      * Then passes the records still in the ring buffer to the handler and runs the periodic step
      * once more, so the last partial period is not lost. The maps stay readable until
      * {@link #close}. Failures of the last two steps go to the failure handler. Does nothing the
@@ -166,9 +174,8 @@ public final class ProbeSession implements AutoCloseable {
             return;
         }
         stopped = true;
-        running = false;
-        boolean pollerEnded = Thread.currentThread() != poller && awaitPoller();
-        if (!pollerEnded) {
+        // false from a handler on the poller, or if a handler kept the poller for seconds
+        if (!PollLoop.shared().remove(this)) {
             return;
         }
         object.detachAll();
@@ -183,13 +190,10 @@ public final class ProbeSession implements AutoCloseable {
         object.close();
     }
 
-    private boolean awaitPoller() {
-        try {
-            poller.join(pollTimeoutMillis + JOIN_SLACK_MILLIS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+    private void rearm() {
+        if (pollId != 0 && !removed) {
+            PollLoop.shared().rearm();
         }
-        return !poller.isAlive();
     }
 
     private void drainLastTime() {
@@ -229,58 +233,65 @@ public final class ProbeSession implements AutoCloseable {
         }
     }
 
-    private void poll() {
-        lastPeriodicRun = System.nanoTime();
-        // The ring is empty at start, so the poller starts idle.
-        boolean idleAtStart = idleFlag != null;
-        while (running) {
-            try {
-                beforePoll.run();
-                if (idleAtStart) {
-                    idleAtStart = false;
-                    enterIdle();
-                }
-                waitForRecords();
-                if (periodicStep != null && System.nanoTime() - lastPeriodicRun >= periodNanos) {
-                    lastPeriodicRun = System.nanoTime();
-                    periodicStep.apply(object);
-                }
-            } catch (BpfException | RuntimeException e) {
-                if (!running) {
-                    return;
-                }
-                failureHandler.accept(e);
-                backOff();
-            }
-            afterPolls.run();
-        }
+    /** Returns the descriptor the poller waits on, the ring-buffer map's; -1 if none. */
+    int pollFd() {
+        return ringBuffer == null ? -1 : ringBuffer.map().fd();
     }
 
-    private void waitForRecords() throws BpfException {
-        int timeout = idle ? IDLE_WAIT_MILLIS : pollTimeoutMillis;
+    /** Returns when the session must be served next, in {@link System#nanoTime} units. */
+    long dueNanos() {
+        long due = lastServed + (idle ? IDLE_WAIT_NANOS : pollTimeoutMillis * 1_000_000L);
         if (periodicStep != null) {
-            long untilDue = periodNanos - (System.nanoTime() - lastPeriodicRun);
-            timeout = (int) Math.max(1, Math.min(timeout, untilDue / 1_000_000));
+            due = Math.min(due, lastPeriodicRun + periodNanos);
         }
-        if (ringBuffer != null) {
-            // The BPF programs wake the poller only when much data waits (tarsier_ringbuf.h), so
-            // a poll that times out must still consume what arrived without a wakeup.
-            int consumed = ringBuffer.poll(Duration.ofMillis(timeout));
-            if (consumed == 0) {
-                consumed = ringBuffer.consume();
-            }
-            if (consumed > 0) {
-                idle = false;
-            } else if (!idle && idleFlag != null) {
-                enterIdle();
-            }
-            return;
-        }
+        return due;
+    }
+
+    /**
+     * Runs one round on the poller thread: the before-poll action, the records in the ring, the
+     * periodic step when due, and the after-polls action.
+     *
+     * @return false if a step failed; the failure went to the failure handler
+     */
+    boolean serve(long now) {
+        boolean succeeded = true;
         try {
-            Thread.sleep(timeout);
-        } catch (InterruptedException e) {
-            running = false;
-            Thread.currentThread().interrupt();
+            beforePoll.run();
+            if (ringBuffer != null) {
+                // The BPF programs wake the poller only when much data waits, or when the ring
+                // was idle (tarsier_ringbuf.h), so every round consumes what arrived.
+                int consumed = ringBuffer.consume();
+                if (consumed > 0) {
+                    idle = false;
+                } else if (!idle && idleFlag != null) {
+                    // also at the first round: the ring is empty when the session starts
+                    enterIdle();
+                }
+            }
+            if (periodicStep != null && now - lastPeriodicRun >= periodNanos) {
+                lastPeriodicRun = now;
+                periodicStep.apply(object);
+            }
+        } catch (BpfException | RuntimeException e) {
+            succeeded = false;
+            loopFailed(e);
+        }
+        lastServed = now;
+        try {
+            afterPolls.run();
+        } catch (RuntimeException e) {
+            succeeded = false;
+            loopFailed(e);
+        }
+        return succeeded;
+    }
+
+    /** Passes a failure to the failure handler; one that fails itself is dropped. */
+    void loopFailed(Exception e) {
+        try {
+            failureHandler.accept(e);
+        } catch (RuntimeException ignored) {
+            // The handler's own failure must not stop the poller that serves every session.
         }
     }
 
@@ -294,15 +305,6 @@ public final class ProbeSession implements AutoCloseable {
         // orders the flag's store before the ring's loads, as the BPF side orders the reverse
         VarHandle.fullFence();
         idle = ringBuffer.consume() == 0;
-    }
-
-    private void backOff() {
-        try {
-            Thread.sleep(FAILURE_BACKOFF_MILLIS);
-        } catch (InterruptedException e) {
-            running = false;
-            Thread.currentThread().interrupt();
-        }
     }
 
     private static void requirePositive(Duration period) {
@@ -327,12 +329,10 @@ public final class ProbeSession implements AutoCloseable {
         private ObjectStep periodicStep;
         private Consumer<Exception> failureHandler = e -> { };
         private int pollTimeoutMillis = 100;
-        private String threadName;
 
         private Builder(String objectName, byte[] elf) {
             this.objectName = Objects.requireNonNull(objectName, "objectName");
             this.elf = Objects.requireNonNull(elf, "elf");
-            this.threadName = "tarsier-" + objectName + "-poller";
         }
 
         /** Sets a 32-bit {@code const volatile} global before load. */
@@ -414,14 +414,8 @@ public final class ProbeSession implements AutoCloseable {
             return this;
         }
 
-        /** Sets the poller thread's name; {@code tarsier-<object name>-poller} by default. */
-        public Builder threadName(String name) {
-            this.threadName = Objects.requireNonNull(name, "name");
-            return this;
-        }
-
         /**
-         * Opens, configures, loads and attaches the object and starts the poller thread.
+         * Opens, configures, loads and attaches the object and hands the session to the poller.
          *
          * @throws BpfException if libbpf or the kernel rejects a step; nothing stays loaded
          */
@@ -430,7 +424,10 @@ public final class ProbeSession implements AutoCloseable {
             try {
                 ProbeSession session = new ProbeSession(object, this);
                 session.loadAndAttach();
-                session.poller.start();
+                long now = System.nanoTime();
+                session.lastServed = now;
+                session.lastPeriodicRun = now;
+                PollLoop.shared().add(session);
                 return session;
             } catch (BpfException | RuntimeException e) {
                 object.close();

@@ -18,7 +18,7 @@ import org.tarsier.api.event.Event;
 import org.tarsier.api.event.EventHeader;
 import org.tarsier.api.event.ForkEvent;
 
-/** The hand-over of a poll's events to the dispatcher thread, its bound and its stop. */
+/** The hand-over of a poll's events to the delivery thread, its bound and its stop. */
 class EventDispatcherTest {
 
     private static final long WAIT_MILLIS = 5_000;
@@ -92,7 +92,7 @@ class EventDispatcherTest {
             receiver.awaitCount(5);
 
             assertEquals(range(1, 6), receiver.pids);
-            assertEquals(List.of("tarsier-unit-dispatcher"), receiver.threads.stream()
+            assertEquals(List.of(DeliveryThread.THREAD_NAME), receiver.threads.stream()
                     .distinct().toList());
             assertEquals(5, accepted.get());
             assertEquals(0, dispatcher.dropped());
@@ -163,7 +163,7 @@ class EventDispatcherTest {
                 e -> { throw e; });
         dispatcher.start();
         try {
-            Thread thread = dispatcherThread("tarsier-unit-idle-dispatcher");
+            Thread thread = DeliveryThread.shared().thread();
             long end = System.currentTimeMillis() + WAIT_MILLIS;
             while (thread.getState() != Thread.State.WAITING
                     && System.currentTimeMillis() < end) {
@@ -183,7 +183,7 @@ class EventDispatcherTest {
         EventDispatcher dispatcher = new EventDispatcher("unit-stop", 100, event -> { },
                 e -> { throw e; });
         dispatcher.start();
-        Thread thread = dispatcherThread("tarsier-unit-stop-dispatcher");
+        Thread thread = DeliveryThread.shared().thread();
         for (int pid = 1; pid <= 4; pid++) {
             dispatcher.offer(receiver, fork(pid));
         }
@@ -202,6 +202,35 @@ class EventDispatcherTest {
         assertEquals(range(1, 5), receiver.pids, "stop waited for the queued events");
         assertTrue(thread.join(java.time.Duration.ofSeconds(1)), "thread ended");
         assertEquals(0, dispatcher.backlog());
+    }
+
+    @Test
+    void dispatchersShareOneThread() throws Exception {
+        Receiver receiver = new Receiver();
+        EventDispatcher first = new EventDispatcher("unit-first", 100, event -> { },
+                e -> { throw e; });
+        EventDispatcher second = new EventDispatcher("unit-second", 100, event -> { },
+                e -> { throw e; });
+        first.start();
+        second.start();
+        Thread thread = DeliveryThread.shared().thread();
+        first.offer(receiver, fork(1));
+        second.offer(receiver, fork(2));
+        first.flush();
+        second.flush();
+        receiver.awaitCount(2);
+
+        first.stop();
+        second.offer(receiver, fork(3));
+        second.flush();
+        receiver.awaitCount(3);
+        second.stop();
+
+        assertEquals(range(1, 4), receiver.pids);
+        assertEquals(List.of(DeliveryThread.THREAD_NAME),
+                receiver.threads.stream().distinct().toList());
+        assertTrue(thread.join(java.time.Duration.ofSeconds(1)), "thread after the last stop");
+        assertEquals(null, DeliveryThread.shared().thread(), "current thread after the last stop");
     }
 
     @Test
@@ -257,7 +286,7 @@ class EventDispatcherTest {
         EventDispatcher dispatcher = new EventDispatcher("unit-restart", 100, event -> { },
                 e -> { throw e; });
         dispatcher.start();
-        Thread first = dispatcherThread("tarsier-unit-restart-dispatcher");
+        Thread first = DeliveryThread.shared().thread();
         dispatcher.offer(admin, fork(1));
         dispatcher.flush();
         // the handler blocks the first thread, so this stop times out
@@ -277,11 +306,5 @@ class EventDispatcherTest {
         awaitSize(delivered, 3);
         assertEquals(List.of(2L, 1L, 3L), delivered);
         dispatcher.stop();
-    }
-
-    private static Thread dispatcherThread(String name) {
-        return Thread.getAllStackTraces().keySet().stream()
-                .filter(t -> t.getName().equals(name))
-                .findFirst().orElseThrow();
     }
 }

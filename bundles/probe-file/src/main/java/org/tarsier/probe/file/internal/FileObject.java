@@ -34,7 +34,6 @@ final class FileObject {
     static final String EXCLUDES_MAP = "file_excludes";
     static final String SENSITIVE_MAP = "file_sensitive";
     static final String GENERATIONS_MAP = "file_generations";
-    static final String POLLER_THREAD = "tarsier-file-probe-poller";
     /** Words of file_config's sensitive_second bitmap, one bit per byte value. */
     private static final int SECOND_BYTE_WORDS = 4;
 
@@ -67,7 +66,7 @@ final class FileObject {
 
     /**
      * Opens, loads and attaches file.bpf.o for the syscalls in {@code syscalls}, writes the
-     * filter maps and starts the poller thread.
+     * filter maps and hands it to the shared poller thread.
      *
      * @param syscalls names from {@link SyscallTracepoints#available}
      * @param handler receives each decoded record on the poller thread; must not block for long
@@ -100,7 +99,6 @@ final class FileObject {
                 .ringBuffer(EVENTS_MAP, record -> handler.accept(decoder.decode(record)))
                 .beforePoll(() -> decoder.setEpochOffsetNanos(BootClock.epochOffsetNanos()))
                 .pollTimeoutMillis(settings.pollTimeoutMillis())
-                .threadName(POLLER_THREAD)
                 .onFailure(pollFailure)
                 .start();
     }

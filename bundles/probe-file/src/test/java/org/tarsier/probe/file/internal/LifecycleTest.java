@@ -12,6 +12,7 @@ import java.util.Set;
 import java.util.TreeSet;
 
 import org.junit.jupiter.api.Test;
+import org.tarsier.libbpf.probe.ProbeSession;
 import org.tarsier.libbpf.testing.KernelObjects;
 
 /** Loads and unloads the probe in the running kernel; needs root. */
@@ -79,7 +80,7 @@ class LifecycleTest {
 
     private static long pollerThreads() {
         return Thread.getAllStackTraces().keySet().stream()
-                .filter(t -> t.getName().equals(FileObject.POLLER_THREAD))
+                .filter(t -> t.getName().equals(ProbeSession.POLLER_THREAD))
                 .count();
     }
 }

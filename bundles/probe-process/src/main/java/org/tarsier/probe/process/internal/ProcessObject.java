@@ -20,7 +20,6 @@ final class ProcessObject {
     static final String EXIT_PROGRAM = "handle_exit";
     static final String EVENTS_MAP = "process_events";
     static final String DROPS_MAP = "process_drops";
-    static final String POLLER_THREAD = "tarsier-process-probe-poller";
 
     /** The process_drops map, keyed by {@link DropReason}. */
     static final DropCounters DROPS = new DropCounters(DROPS_MAP,
@@ -30,7 +29,7 @@ final class ProcessObject {
     }
 
     /**
-     * Opens, configures, loads and attaches process.bpf.o and starts the poller thread.
+     * Opens, configures, loads and attaches process.bpf.o and hands it to the shared poller thread.
      *
      * @param elf contents of process.bpf.o
      * @param sink receives each decoded event on the poller thread; must not block for long
@@ -49,7 +48,6 @@ final class ProcessObject {
                 .ringBuffer(EVENTS_MAP, record -> sink.accept(decoder.decode(record)))
                 .beforePoll(() -> decoder.setEpochOffsetNanos(BootClock.epochOffsetNanos()))
                 .pollTimeoutMillis(settings.pollTimeoutMillis())
-                .threadName(POLLER_THREAD)
                 .onFailure(pollFailure)
                 .start();
     }

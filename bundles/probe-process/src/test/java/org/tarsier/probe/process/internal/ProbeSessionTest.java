@@ -20,6 +20,7 @@ import org.tarsier.api.event.ExecEvent;
 import org.tarsier.api.event.ExitEvent;
 import org.tarsier.api.event.ForkEvent;
 import org.tarsier.libbpf.BpfException;
+import org.tarsier.libbpf.probe.ProbeSession;
 import org.tarsier.libbpf.testing.KernelObjects;
 
 /** Loads the probe into the running kernel; needs root and, for one test, a Docker engine. */
@@ -236,7 +237,7 @@ class ProbeSessionTest {
 
     private static long pollerThreads() {
         return Thread.getAllStackTraces().keySet().stream()
-                .filter(t -> t.getName().equals(ProcessObject.POLLER_THREAD))
+                .filter(t -> t.getName().equals(ProbeSession.POLLER_THREAD))
                 .count();
     }
 }

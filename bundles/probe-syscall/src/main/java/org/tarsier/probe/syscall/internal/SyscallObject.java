@@ -21,7 +21,6 @@ final class SyscallObject {
     static final String EXIT_PROGRAM = "handle_sys_exit";
     static final String EVENTS_MAP = "syscall_events";
     static final String DROPS_MAP = "syscall_drops";
-    static final String POLLER_THREAD = "tarsier-syscall-probe-poller";
 
     /** The syscall_drops map, indexed by enum drop_reason of syscall.h. */
     static final DropCounters DROPS = new DropCounters(DROPS_MAP, List.of("ringbuf",
@@ -31,8 +30,8 @@ final class SyscallObject {
     }
 
     /**
-     * Opens, configures, loads and attaches syscall.bpf.o and starts the poller thread, which
-     * also ends the count windows.
+     * Opens, configures, loads and attaches syscall.bpf.o and hands it to the shared poller
+     * thread, which also ends the count windows.
      *
      * @param elf contents of syscall.bpf.o
      * @param sink receives each event on the poller thread; must not block for long
@@ -61,7 +60,6 @@ final class SyscallObject {
                 .beforePoll(() -> decoder.setEpochOffsetNanos(BootClock.epochOffsetNanos()))
                 .periodic(Duration.ofMillis(settings.windowMillis()), window::close)
                 .pollTimeoutMillis(settings.pollTimeoutMillis())
-                .threadName(POLLER_THREAD)
                 .onFailure(failure)
                 .start();
     }

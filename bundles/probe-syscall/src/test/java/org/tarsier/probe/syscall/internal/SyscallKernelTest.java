@@ -22,6 +22,7 @@ import java.util.TreeSet;
 import org.junit.jupiter.api.Test;
 import org.tarsier.api.event.SyscallCountEvent;
 import org.tarsier.api.event.SyscallEvent;
+import org.tarsier.libbpf.probe.ProbeSession;
 import org.tarsier.libbpf.testing.KernelObjects;
 
 /** Loads the syscall probe into the running kernel; needs root, Docker and gcc with libc.a. */
@@ -212,7 +213,7 @@ class SyscallKernelTest {
         assertEquals(fdsBefore, openFileDescriptors(), "open file descriptors");
         assertEquals(List.of(), KernelObjects.bpfHandlesOfThisProcess());
         assertEquals(0, Thread.getAllStackTraces().keySet().stream()
-                .filter(t -> t.getName().equals(SyscallObject.POLLER_THREAD)).count(),
+                .filter(t -> t.getName().equals(ProbeSession.POLLER_THREAD)).count(),
                 "poller threads");
         assertEquals(Set.of(), KernelObjects.stillLoaded(kernelIds), "loaded after unload");
     }

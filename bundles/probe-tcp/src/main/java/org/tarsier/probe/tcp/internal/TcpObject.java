@@ -24,7 +24,6 @@ final class TcpObject {
     static final String DROPS_MAP = "tcp_drops";
     static final String CONFIG_MAP = "tcp_config";
     static final String OWNERS_MAP = "tcp_owners";
-    static final String POLLER_THREAD = "tarsier-tcp-probe-poller";
 
     /** Programs with the tracepoints that their sections name, in attach order. */
     static final List<String> PROGRAMS = List.of(
@@ -44,9 +43,9 @@ final class TcpObject {
     }
 
     /**
-     * Opens, configures, loads and attaches tcp.bpf.o and starts the poller thread. The syscall
-     * programs attach before the state program, so that sockets already have owners when state
-     * changes are reported.
+     * Opens, configures, loads and attaches tcp.bpf.o and hands it to the shared poller thread.
+     * The syscall programs attach before the state program, so that sockets already have owners
+     * when state changes are reported.
      *
      * @param elf contents of tcp.bpf.o
      * @param sink receives each decoded event on the poller thread; must not block for long
@@ -67,7 +66,6 @@ final class TcpObject {
                 .ringBuffer(EVENTS_MAP, record -> decoder.decode(record).ifPresent(sink))
                 .beforePoll(() -> decoder.setEpochOffsetNanos(BootClock.epochOffsetNanos()))
                 .pollTimeoutMillis(settings.pollTimeoutMillis())
-                .threadName(POLLER_THREAD)
                 .onFailure(failure)
                 .start();
     }

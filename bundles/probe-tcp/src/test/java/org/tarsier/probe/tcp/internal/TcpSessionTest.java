@@ -27,6 +27,7 @@ import org.junit.jupiter.api.Test;
 import org.tarsier.api.event.TcpEvent;
 import org.tarsier.api.event.TcpOperation;
 import org.tarsier.libbpf.BpfException;
+import org.tarsier.libbpf.probe.ProbeSession;
 import org.tarsier.libbpf.testing.KernelObjects;
 
 /**
@@ -322,7 +323,7 @@ class TcpSessionTest {
 
     private static long pollerThreads() {
         return Thread.getAllStackTraces().keySet().stream()
-                .filter(t -> t.getName().equals(TcpObject.POLLER_THREAD))
+                .filter(t -> t.getName().equals(ProbeSession.POLLER_THREAD))
                 .count();
     }
 }

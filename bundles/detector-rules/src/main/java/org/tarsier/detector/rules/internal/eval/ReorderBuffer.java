@@ -10,9 +10,10 @@ import org.tarsier.api.event.Event;
 /**
  * Holds events for a bounded delay and releases them in the order of their kernel timestamps.
  *
- * <p>Each probe delivers its events through its own ring buffer and poller thread, so an event
- * of one probe can arrive before an earlier event of another: a connect a few milliseconds after
- * an exec, or runc's mounts before the exec and fork of runc's init. Rules read process state
+ * <p>Each probe writes its events to its own ring buffer, and the poller drains the rings one
+ * after the other, so an event of one probe can arrive before an earlier event of another: a
+ * connect a few milliseconds after an exec, or runc's mounts before the exec and fork of runc's
+ * init. Rules read process state
  * (executable, command line, parent) that exec, fork and exit events update, so they must see
  * these events in the order the kernel produced them.
  *

@@ -1,0 +1,393 @@
+package org.tarsier.libbpf.probe;
+
+import static java.lang.foreign.ValueLayout.JAVA_INT_UNALIGNED;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
+
+import org.tarsier.libbpf.BpfException;
+import org.tarsier.libbpf.internal.Errno;
+import org.tarsier.libbpf.internal.Native;
+import org.tarsier.libbpf.internal.NativeCall;
+
+/**
+ * The one thread that serves every running {@link ProbeSession}: it waits on all their ring
+ * buffers with one epoll descriptor, and each time it wakes, for a record wakeup or because a
+ * session's poll timeout, idle wait or period has passed, it serves every session. So the
+ * sessions share their wakeups: four loaded probes wake one thread per poll timeout, not four.
+ *
+ * <p>The thread starts with the first session and ends when the last one is removed. It holds
+ * {@link #lock} while it serves sessions and releases it while it waits, so {@link #remove}
+ * returns once the session is no longer being served and never will be again.
+ */
+final class PollLoop {
+
+    /** Name of the thread; one exists while at least one session runs. */
+    static final String THREAD_NAME = "tarsier-probe-poller";
+    private static final PollLoop SHARED = new PollLoop();
+
+    private static final int EPOLL_CLOEXEC = 0x80000;
+    private static final int EFD_CLOEXEC = 0x80000;
+    private static final int EFD_NONBLOCK = 0x800;
+    private static final int EPOLL_CTL_ADD = 1;
+    private static final int EPOLL_CTL_DEL = 2;
+    private static final int EPOLL_CTL_MOD = 3;
+    private static final int EPOLLIN = 0x1;
+    /** x86_64 packs struct epoll_event to 12 bytes; other architectures align it to 16. */
+    private static final boolean PACKED_EVENT = isX86();
+    private static final long EVENT_SIZE = PACKED_EVENT ? 12 : 16;
+    private static final long EVENT_DATA_OFFSET = PACKED_EVENT ? 4 : 8;
+    private static final int MAX_EVENTS = 16;
+    /** Data of the wakeup descriptor's epoll entry. Sessions get 1 and up. */
+    private static final int WAKEUP_ID = 0;
+    private static final long REMOVE_TIMEOUT_MILLIS = 5_000;
+    private static final long END_CHECK_MILLIS = 20;
+    private static final long FAILURE_BACKOFF_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
+
+    private final ReentrantLock lock = new ReentrantLock();
+    /** Sessions in the order they were added, guarded by {@link #lock}. */
+    private final List<ProbeSession> sessions = new ArrayList<>();
+    /** Guarded by {@link #lock}, like the fields below. */
+    private Thread thread;
+    private int epollFd = -1;
+    private int wakeupFd = -1;
+    private int nextId = 1;
+
+    private PollLoop() {
+    }
+
+    /** Returns the loop that all sessions of this class loader share. */
+    static PollLoop shared() {
+        return SHARED;
+    }
+
+    /**
+     * Adds a session and wakes the thread, which serves it at once. Starts the thread if none
+     * runs.
+     *
+     * @throws BpfException if the epoll or wakeup descriptor cannot be created or the ring
+     *         buffer's descriptor cannot be added to it
+     */
+    void add(ProbeSession session) throws BpfException {
+        lock.lock();
+        try {
+            if (thread == null) {
+                open();
+            }
+            session.pollId = nextId++;
+            if (session.pollFd() >= 0) {
+                control(EPOLL_CTL_ADD, session.pollFd(), session.pollId, EPOLLIN);
+            }
+            sessions.add(session);
+            // serves the new session before the first wait, e.g. to set its idle flag
+            wake();
+            if (thread == null) {
+                int epoll = epollFd;
+                int wakeup = wakeupFd;
+                thread = Thread.ofPlatform().daemon().name(THREAD_NAME)
+                        .start(() -> run(epoll, wakeup));
+            }
+        } finally {
+            if (sessions.isEmpty() && thread == null) {
+                closeDescriptors();
+            }
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Removes a session, so it is served no more. Waits up to 5 s until the thread is not serving
+     * it. When the last session leaves, also waits for the thread to end.
+     *
+     * @return false if called by the thread itself (from a session's handler), or if the wait
+     *         timed out. The session is not served again either way.
+     */
+    boolean remove(ProbeSession session) {
+        session.removed = true;
+        if (lock.isHeldByCurrentThread()) {
+            unregister(session);
+            return false;
+        }
+        boolean locked;
+        try {
+            locked = lock.tryLock(REMOVE_TIMEOUT_MILLIS, TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+        if (!locked) {
+            return false;
+        }
+        Thread ending;
+        try {
+            unregister(session);
+            ending = sessions.isEmpty() ? thread : null;
+            if (ending != null) {
+                wake();
+            }
+        } finally {
+            lock.unlock();
+        }
+        if (ending != null) {
+            awaitEnd(ending);
+        }
+        return true;
+    }
+
+    /** Waits for an ending thread, unless a session was added meanwhile and it goes on. */
+    private void awaitEnd(Thread ending) {
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(REMOVE_TIMEOUT_MILLIS);
+        try {
+            while (ending.isAlive() && System.nanoTime() - deadline < 0) {
+                lock.lock();
+                try {
+                    if (thread == ending && !sessions.isEmpty()) {
+                        return;
+                    }
+                } finally {
+                    lock.unlock();
+                }
+                ending.join(END_CHECK_MILLIS);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /**
+     * Makes the thread recompute its wait, e.g. after a session's timeout changed. Does not wait:
+     * if another thread holds the lock, the thread recomputes its wait after that anyway, or at
+     * its next wakeup at the latest.
+     */
+    void rearm() {
+        if (!lock.tryLock()) {
+            return;
+        }
+        try {
+            if (thread != null) {
+                wake();
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void unregister(ProbeSession session) {
+        if (!sessions.remove(session)) {
+            return;
+        }
+        if (session.pollFd() >= 0) {
+            try {
+                control(EPOLL_CTL_DEL, session.pollFd(), session.pollId, 0);
+            } catch (BpfException e) {
+                // The descriptor leaves the epoll set anyway when the object closes it.
+                session.loopFailed(e);
+            }
+        }
+    }
+
+    private void run(int epoll, int wakeup) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment events = arena.allocate(EVENT_SIZE * MAX_EVENTS, 8);
+            MemorySegment counter = arena.allocate(JAVA_LONG);
+            MemorySegment state = Native.allocateCallState(arena);
+            while (true) {
+                int timeoutMillis;
+                lock.lock();
+                try {
+                    if (sessions.isEmpty()) {
+                        thread = null;
+                        closeDescriptors();
+                        return;
+                    }
+                    timeoutMillis = waitMillis(System.nanoTime());
+                } finally {
+                    lock.unlock();
+                }
+                int count = NativeCall.invoke(() -> (int) Native.EPOLL_WAIT.invokeExact(
+                        state, epoll, events, MAX_EVENTS, timeoutMillis));
+                boolean failed = false;
+                lock.lock();
+                try {
+                    if (count < 0 && Native.errno(state) != Errno.EINTR) {
+                        failed = true;
+                        waitFailed("failed to wait for the probes' ring buffers: "
+                                + Errno.name(Native.errno(state)));
+                        continue;
+                    }
+                    for (int i = 0; i < count; i++) {
+                        int id = events.get(JAVA_INT_UNALIGNED, EVENT_SIZE * i + EVENT_DATA_OFFSET);
+                        if (id == WAKEUP_ID) {
+                            long unused = NativeCall.invoke(() -> (long) Native.READ.invokeExact(
+                                    wakeup, counter, JAVA_LONG.byteSize()));
+                        }
+                    }
+                    serveAll(System.nanoTime());
+                } catch (RuntimeException e) {
+                    // The thread serves every probe, so it goes on after any failure.
+                    failed = true;
+                    waitFailed("the probes' poller failed: " + e);
+                } finally {
+                    lock.unlock();
+                    if (failed) {
+                        pause();
+                    }
+                }
+            }
+        }
+    }
+
+    /** Serves every session once; the caller holds the lock. */
+    private void serveAll(long now) {
+        for (ProbeSession session : List.copyOf(sessions)) {
+            if (session.removed) {
+                // its remove() ran out of time waiting for the lock
+                unregister(session);
+                continue;
+            }
+            long backoffEnd = session.backoffEnd;
+            if (backoffEnd != 0) {
+                if (now - backoffEnd < 0) {
+                    continue;
+                }
+                session.backoffEnd = 0;
+                listen(session, EPOLLIN);
+            }
+            boolean served;
+            try {
+                served = session.serve(now);
+            } catch (Error e) {
+                // e.g. an assertion in a handler, which must not end the thread of every session
+                session.loopFailed(new IllegalStateException("a handler of the session of "
+                        + session.object().name() + " failed", e));
+                served = false;
+            }
+            if (!served) {
+                // A failing session pauses, and its ring leaves the wait meanwhile, so that a
+                // record that keeps failing does not spin the thread.
+                session.backoffEnd = now + FAILURE_BACKOFF_NANOS;
+                listen(session, 0);
+            }
+        }
+    }
+
+    private void listen(ProbeSession session, int events) {
+        if (session.pollFd() < 0) {
+            return;
+        }
+        try {
+            control(EPOLL_CTL_MOD, session.pollFd(), session.pollId, events);
+        } catch (BpfException e) {
+            session.loopFailed(e);
+        }
+    }
+
+    /** Returns how long the thread may wait before a session is due; the caller holds the lock. */
+    private int waitMillis(long now) {
+        long earliest = Long.MAX_VALUE;
+        for (ProbeSession session : sessions) {
+            if (session.removed) {
+                return 0;
+            }
+            long due = session.backoffEnd != 0 ? session.backoffEnd : session.dueNanos();
+            earliest = Math.min(earliest, Math.max(0, due - now));
+        }
+        // rounded up, so the thread does not wake a moment too early and wait again
+        long millis = (earliest + 999_999) / 1_000_000;
+        return (int) Math.min(Integer.MAX_VALUE, millis);
+    }
+
+    private static void pause() {
+        try {
+            Thread.sleep(TimeUnit.NANOSECONDS.toMillis(FAILURE_BACKOFF_NANOS));
+        } catch (InterruptedException e) {
+            // The thread ends only when no session is left, so it ignores interrupts.
+            Thread.interrupted();
+        }
+    }
+
+    /** Reports a failure of the thread itself to every session. */
+    private void waitFailed(String message) {
+        IllegalStateException failure = new IllegalStateException(message);
+        for (ProbeSession session : sessions) {
+            session.loopFailed(failure);
+        }
+    }
+
+    private void open() throws BpfException {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment state = Native.allocateCallState(arena);
+            int epoll = NativeCall.invoke(() -> (int) Native.EPOLL_CREATE1.invokeExact(
+                    state, EPOLL_CLOEXEC));
+            if (epoll < 0) {
+                int errno = Native.errno(state);
+                throw new BpfException("failed to create the probes' epoll descriptor: "
+                        + Errno.name(errno), -errno);
+            }
+            epollFd = epoll;
+            int wakeup = NativeCall.invoke(() -> (int) Native.EVENTFD.invokeExact(
+                    state, 0, EFD_CLOEXEC | EFD_NONBLOCK));
+            if (wakeup < 0) {
+                int errno = Native.errno(state);
+                closeDescriptors();
+                throw new BpfException("failed to create the probes' wakeup descriptor: "
+                        + Errno.name(errno), -errno);
+            }
+            wakeupFd = wakeup;
+        }
+        try {
+            control(EPOLL_CTL_ADD, wakeupFd, WAKEUP_ID, EPOLLIN);
+        } catch (BpfException e) {
+            closeDescriptors();
+            throw e;
+        }
+    }
+
+    private void wake() {
+        int wakeup = wakeupFd;
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment one = arena.allocate(JAVA_LONG);
+            one.set(JAVA_LONG, 0, 1L);
+            // Cannot fail but at the counter's limit, which a pending wakeup never reaches.
+            long unused = NativeCall.invoke(() -> (long) Native.WRITE.invokeExact(
+                    wakeup, one, JAVA_LONG.byteSize()));
+        }
+    }
+
+    private void control(int operation, int fd, int id, int events) throws BpfException {
+        int epoll = epollFd;
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment event = arena.allocate(EVENT_SIZE, 8);
+            event.set(JAVA_INT_UNALIGNED, 0, events);
+            event.set(JAVA_INT_UNALIGNED, EVENT_DATA_OFFSET, id);
+            MemorySegment state = Native.allocateCallState(arena);
+            int result = NativeCall.invoke(() -> (int) Native.EPOLL_CTL.invokeExact(
+                    state, epoll, operation, fd, event));
+            if (result < 0) {
+                int errno = Native.errno(state);
+                throw new BpfException("failed to change the probes' epoll set for descriptor "
+                        + fd + ": " + Errno.name(errno), -errno);
+            }
+        }
+    }
+
+    private void closeDescriptors() {
+        for (int fd : new int[] {wakeupFd, epollFd}) {
+            if (fd >= 0) {
+                int unused = NativeCall.invoke(() -> (int) Native.CLOSE.invokeExact(fd));
+            }
+        }
+        wakeupFd = -1;
+        epollFd = -1;
+    }
+
+    private static boolean isX86() {
+        String arch = System.getProperty("os.arch", "");
+        return arch.equals("amd64") || arch.equals("x86_64");
+    }
+}
