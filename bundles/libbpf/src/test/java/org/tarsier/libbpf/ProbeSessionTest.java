@@ -11,6 +11,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
 import java.util.stream.Stream;
@@ -68,7 +70,7 @@ class ProbeSessionTest {
     @Test
     void idlePollerWokenByFirstRecord() throws Exception {
         List<Long> sequences = new CopyOnWriteArrayList<>();
-        // Without the wakeup, the record would wait for the end of a 5 s poll.
+        // Without the wakeup, the record would wait for the end of a 10 s idle wait.
         ProbeSession.Builder builder = ProbeSession.builder(SampleObject.NAME, SampleObject.bytes())
                 .global("target_pid", (int) ProcessHandle.current().pid())
                 .beforeLoad(object -> object.program("rejected").setAutoload(false))
@@ -76,7 +78,8 @@ class ProbeSessionTest {
                 .attach(Attachment.section("quiet_getppid"))
                 .ringBuffer("records", record -> sequences.add(
                         record.get(java.lang.foreign.ValueLayout.JAVA_LONG_UNALIGNED, 8)))
-                .pollTimeoutMillis(5_000);
+                .pollTimeoutMillis(10_000)
+                .idleWaitMillis(10_000);
         try (ProbeSession session = builder.start()) {
             Thread.sleep(300);
             SampleObject.getppid();
@@ -134,6 +137,40 @@ class ProbeSessionTest {
             assertEquals(List.of(1L, 2L, 3L, 4L, 5L), first);
             assertEquals(List.of(1L, 2L, 3L), second);
             assertEquals(1, pollerThreads(), "poller threads with one session");
+        }
+        assertEquals(0, pollerThreads(), "poller threads");
+    }
+
+    @Test
+    void stopWaitsOnlyForItsOwnSession() throws Exception {
+        CountDownLatch release = new CountDownLatch(1);
+        CountDownLatch blocked = new CountDownLatch(1);
+        List<Long> stopped = new CopyOnWriteArrayList<>();
+        ProbeSession.Builder blocking = sampleSession(new CopyOnWriteArrayList<>(),
+                new AtomicInteger())
+                .ringBuffer("records", record -> {
+                    blocked.countDown();
+                    try {
+                        release.await();
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                });
+        try (ProbeSession busy = blocking.start()) {
+            ProbeSession other = sampleSession(stopped, new AtomicInteger()).start();
+            try {
+                SampleObject.getppid();
+                assertTrue(blocked.await(10, TimeUnit.SECONDS), "handler of the first session");
+
+                // The poller is stuck in the first session's handler, so only the stop itself
+                // can drain the second session's record.
+                other.stop();
+
+                assertEquals(List.of(1L), stopped, "records drained at stop");
+            } finally {
+                release.countDown();
+                other.close();
+            }
         }
         assertEquals(0, pollerThreads(), "poller threads");
     }

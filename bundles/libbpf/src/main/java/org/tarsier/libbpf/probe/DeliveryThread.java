@@ -75,13 +75,18 @@ final class DeliveryThread {
             try {
                 task = tasks.take();
             } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
+                // A handler left the flag set. The thread serves every probe until END.
+                continue;
             }
             if (task == END) {
                 return;
             }
-            task.run();
+            try {
+                task.run();
+            } catch (RuntimeException | Error e) {
+                // The tasks report their handlers' failures themselves, and the thread must
+                // go on for the other probes.
+            }
         }
     }
 }

@@ -77,10 +77,10 @@ final class EventDispatcher {
         eventAdmin = admin;
         synchronized (this) {
             if (tasks == null) {
-                // Stopped: a poller that outlived its unload may still decode records, and no
-                // thread would deliver them.
-                // NOTE: once the probe is loaded again, such a poller's events are delivered
-                // with the new session's.
+                // Stopped: if the unload timed out waiting for the poller, the poller may still
+                // decode records of the old session in the round it was in.
+                // NOTE: once the probe is loaded again, such late events are delivered with the
+                // new session's.
                 dropped.increment();
                 return;
             }
@@ -134,7 +134,8 @@ final class EventDispatcher {
 
     /**
      * Hands over the events added since the last flush and waits, at most 5 s, until the
-     * delivery thread has delivered everything this dispatcher queued.
+     * delivery thread has delivered everything this dispatcher queued, and so also what other
+     * probes queued before it.
      */
     void stop() {
         CountDownLatch delivered = new CountDownLatch(1);
@@ -155,10 +156,13 @@ final class EventDispatcher {
     }
 
     private void deliverAll(List<Event> batch) {
-        for (Event event : batch) {
-            deliver(event);
+        try {
+            for (Event event : batch) {
+                deliver(event);
+            }
+        } finally {
+            queued.addAndGet(-batch.size());
         }
-        queued.addAndGet(-batch.size());
     }
 
     private void deliver(Event event) {

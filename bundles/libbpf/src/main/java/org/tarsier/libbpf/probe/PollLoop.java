@@ -5,10 +5,9 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
-import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.ReentrantLock;
 
 import org.tarsier.libbpf.BpfException;
 import org.tarsier.libbpf.internal.Errno;
@@ -21,13 +20,14 @@ import org.tarsier.libbpf.internal.NativeCall;
  * session's poll timeout, idle wait or period has passed, it serves every session. So the
  * sessions share their wakeups: four loaded probes wake one thread per poll timeout, not four.
  *
- * <p>The thread starts with the first session and ends when the last one is removed. It holds
- * {@link #lock} while it serves sessions and releases it while it waits, so {@link #remove}
- * returns once the session is no longer being served and never will be again.
+ * <p>The thread starts with the first session and ends when the last one is removed. The
+ * {@link #lifecycle} lock guards the thread and its descriptors and is held only for short
+ * steps, never while a session is served. Each session has its own serving lock, held while
+ * the thread serves it, so {@link #remove} waits only for a round of its own session.
  */
 final class PollLoop {
 
-    /** Name of the thread; one exists while at least one session runs. */
+    /** Name of the thread. One exists while at least one session runs. */
     static final String THREAD_NAME = "tarsier-probe-poller";
     private static final PollLoop SHARED = new PollLoop();
 
@@ -38,7 +38,13 @@ final class PollLoop {
     private static final int EPOLL_CTL_DEL = 2;
     private static final int EPOLL_CTL_MOD = 3;
     private static final int EPOLLIN = 0x1;
-    /** x86_64 packs struct epoll_event to 12 bytes; other architectures align it to 16. */
+    /**
+     * Edge-triggered: a ring is reported when its BPF programs wake it, not for as long as it
+     * contains records. Every round drains every ring, so the records that arrived without a
+     * wakeup wait for the next round, as the programs intend (tarsier_ringbuf.h).
+     */
+    private static final int EPOLLET = 1 << 31;
+    /** x86_64 packs struct epoll_event to 12 bytes. Other architectures align it to 16. */
     private static final boolean PACKED_EVENT = isX86();
     private static final long EVENT_SIZE = PACKED_EVENT ? 12 : 16;
     private static final long EVENT_DATA_OFFSET = PACKED_EVENT ? 4 : 8;
@@ -49,10 +55,10 @@ final class PollLoop {
     private static final long END_CHECK_MILLIS = 20;
     private static final long FAILURE_BACKOFF_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
 
-    private final ReentrantLock lock = new ReentrantLock();
-    /** Sessions in the order they were added, guarded by {@link #lock}. */
-    private final List<ProbeSession> sessions = new ArrayList<>();
-    /** Guarded by {@link #lock}, like the fields below. */
+    /** Sessions in the order they were added. */
+    private final List<ProbeSession> sessions = new CopyOnWriteArrayList<>();
+    /** Guards {@link #thread}, the descriptors and {@link #nextId}. */
+    private final Object lifecycle = new Object();
     private Thread thread;
     private int epollFd = -1;
     private int wakeupFd = -1;
@@ -74,29 +80,33 @@ final class PollLoop {
      *         buffer's descriptor cannot be added to it
      */
     void add(ProbeSession session) throws BpfException {
-        lock.lock();
-        try {
+        synchronized (lifecycle) {
+            boolean opened = false;
             if (thread == null) {
                 open();
+                opened = true;
             }
             session.pollId = nextId++;
-            if (session.pollFd() >= 0) {
-                control(EPOLL_CTL_ADD, session.pollFd(), session.pollId, EPOLLIN);
+            try {
+                if (session.pollFd() >= 0) {
+                    control(EPOLL_CTL_ADD, session.pollFd(), session.pollId,
+                            EPOLLIN | EPOLLET);
+                }
+                if (opened) {
+                    int epoll = epollFd;
+                    int wakeup = wakeupFd;
+                    thread = Thread.ofPlatform().daemon().name(THREAD_NAME)
+                            .start(() -> run(epoll, wakeup));
+                }
+            } catch (BpfException | RuntimeException | Error e) {
+                if (opened) {
+                    closeDescriptors();
+                }
+                throw e;
             }
             sessions.add(session);
-            // serves the new session before the first wait, e.g. to set its idle flag
+            // serves the new session before the thread's next wait, e.g. to set its idle flag
             wake();
-            if (thread == null) {
-                int epoll = epollFd;
-                int wakeup = wakeupFd;
-                thread = Thread.ofPlatform().daemon().name(THREAD_NAME)
-                        .start(() -> run(epoll, wakeup));
-            }
-        } finally {
-            if (sessions.isEmpty() && thread == null) {
-                closeDescriptors();
-            }
-            lock.unlock();
         }
     }
 
@@ -109,29 +119,29 @@ final class PollLoop {
      */
     boolean remove(ProbeSession session) {
         session.removed = true;
-        if (lock.isHeldByCurrentThread()) {
-            unregister(session);
-            return false;
-        }
-        boolean locked;
-        try {
-            locked = lock.tryLock(REMOVE_TIMEOUT_MILLIS, TimeUnit.MILLISECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
-        }
-        if (!locked) {
-            return false;
-        }
         Thread ending;
-        try {
-            unregister(session);
-            ending = sessions.isEmpty() ? thread : null;
-            if (ending != null) {
+        synchronized (lifecycle) {
+            if (!sessions.remove(session)) {
+                return true;
+            }
+            if (session.pollFd() >= 0) {
+                try {
+                    control(EPOLL_CTL_DEL, session.pollFd(), session.pollId, 0);
+                } catch (BpfException e) {
+                    // The descriptor leaves the epoll set anyway when the object closes it.
+                    session.loopFailed(e);
+                }
+            }
+            ending = thread;
+            if (sessions.isEmpty() && ending != null) {
                 wake();
             }
-        } finally {
-            lock.unlock();
+        }
+        if (Thread.currentThread() == ending) {
+            return false;
+        }
+        if (!session.awaitNotServed(REMOVE_TIMEOUT_MILLIS)) {
+            return false;
         }
         if (ending != null) {
             awaitEnd(ending);
@@ -139,55 +149,29 @@ final class PollLoop {
         return true;
     }
 
+    /** Makes the thread recompute its wait, e.g. after a session's timeout changed. */
+    void rearm() {
+        synchronized (lifecycle) {
+            if (thread != null) {
+                wake();
+            }
+        }
+    }
+
     /** Waits for an ending thread, unless a session was added meanwhile and it goes on. */
     private void awaitEnd(Thread ending) {
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(REMOVE_TIMEOUT_MILLIS);
         try {
             while (ending.isAlive() && System.nanoTime() - deadline < 0) {
-                lock.lock();
-                try {
+                synchronized (lifecycle) {
                     if (thread == ending && !sessions.isEmpty()) {
                         return;
                     }
-                } finally {
-                    lock.unlock();
                 }
                 ending.join(END_CHECK_MILLIS);
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-        }
-    }
-
-    /**
-     * Makes the thread recompute its wait, e.g. after a session's timeout changed. Does not wait:
-     * if another thread holds the lock, the thread recomputes its wait after that anyway, or at
-     * its next wakeup at the latest.
-     */
-    void rearm() {
-        if (!lock.tryLock()) {
-            return;
-        }
-        try {
-            if (thread != null) {
-                wake();
-            }
-        } finally {
-            lock.unlock();
-        }
-    }
-
-    private void unregister(ProbeSession session) {
-        if (!sessions.remove(session)) {
-            return;
-        }
-        if (session.pollFd() >= 0) {
-            try {
-                control(EPOLL_CTL_DEL, session.pollFd(), session.pollId, 0);
-            } catch (BpfException e) {
-                // The descriptor leaves the epoll set anyway when the object closes it.
-                session.loopFailed(e);
-            }
         }
     }
 
@@ -197,25 +181,18 @@ final class PollLoop {
             MemorySegment counter = arena.allocate(JAVA_LONG);
             MemorySegment state = Native.allocateCallState(arena);
             while (true) {
-                int timeoutMillis;
-                lock.lock();
-                try {
+                synchronized (lifecycle) {
                     if (sessions.isEmpty()) {
                         thread = null;
                         closeDescriptors();
                         return;
                     }
-                    timeoutMillis = waitMillis(System.nanoTime());
-                } finally {
-                    lock.unlock();
                 }
-                int count = NativeCall.invoke(() -> (int) Native.EPOLL_WAIT.invokeExact(
-                        state, epoll, events, MAX_EVENTS, timeoutMillis));
-                boolean failed = false;
-                lock.lock();
                 try {
+                    int timeoutMillis = waitMillis(System.nanoTime());
+                    int count = NativeCall.invoke(() -> (int) Native.EPOLL_WAIT.invokeExact(
+                            state, epoll, events, MAX_EVENTS, timeoutMillis));
                     if (count < 0 && Native.errno(state) != Errno.EINTR) {
-                        failed = true;
                         waitFailed("failed to wait for the probes' ring buffers: "
                                 + Errno.name(Native.errno(state)));
                         continue;
@@ -228,72 +205,78 @@ final class PollLoop {
                         }
                     }
                     serveAll(System.nanoTime());
-                } catch (RuntimeException e) {
+                } catch (RuntimeException | Error e) {
                     // The thread serves every probe, so it goes on after any failure.
-                    failed = true;
                     waitFailed("the probes' poller failed: " + e);
-                } finally {
-                    lock.unlock();
-                    if (failed) {
-                        pause();
-                    }
+                }
+            }
+        } finally {
+            synchronized (lifecycle) {
+                // ended by a failure outside the loop's catch: the next add starts a new thread
+                if (thread == Thread.currentThread()) {
+                    thread = null;
+                    closeDescriptors();
                 }
             }
         }
     }
 
-    /** Serves every session once; the caller holds the lock. */
+    /** Serves every session once, on the thread. */
     private void serveAll(long now) {
-        for (ProbeSession session : List.copyOf(sessions)) {
-            if (session.removed) {
-                // its remove() ran out of time waiting for the lock
-                unregister(session);
-                continue;
-            }
-            long backoffEnd = session.backoffEnd;
-            if (backoffEnd != 0) {
-                if (now - backoffEnd < 0) {
+        for (ProbeSession session : sessions) {
+            session.serving.lock();
+            try {
+                if (session.removed) {
                     continue;
                 }
-                session.backoffEnd = 0;
-                listen(session, EPOLLIN);
-            }
-            boolean served;
-            try {
-                served = session.serve(now);
-            } catch (Error e) {
-                // e.g. an assertion in a handler, which must not end the thread of every session
-                session.loopFailed(new IllegalStateException("a handler of the session of "
-                        + session.object().name() + " failed", e));
-                served = false;
-            }
-            if (!served) {
-                // A failing session pauses, and its ring leaves the wait meanwhile, so that a
-                // record that keeps failing does not spin the thread.
-                session.backoffEnd = now + FAILURE_BACKOFF_NANOS;
-                listen(session, 0);
+                long backoffEnd = session.backoffEnd;
+                if (backoffEnd != 0) {
+                    if (now - backoffEnd < 0) {
+                        continue;
+                    }
+                    session.backoffEnd = 0;
+                    listen(session, EPOLLIN | EPOLLET);
+                }
+                boolean served;
+                try {
+                    served = session.serve(now);
+                } catch (Error e) {
+                    // e.g. an assertion in a handler, which must not end the thread of every session
+                    session.loopFailed(new IllegalStateException("a handler of the session of "
+                            + session.object().name() + " failed", e));
+                    served = false;
+                }
+                if (!served) {
+                    // A failing session pauses, and its ring leaves the wait meanwhile, so that a
+                    // record that keeps failing does not spin the thread.
+                    session.backoffEnd = now + FAILURE_BACKOFF_NANOS;
+                    listen(session, 0);
+                }
+            } finally {
+                session.serving.unlock();
             }
         }
     }
 
+    /** Changes the events a session's ring is waited for, unless the session was removed. */
     private void listen(ProbeSession session, int events) {
-        if (session.pollFd() < 0) {
-            return;
-        }
-        try {
-            control(EPOLL_CTL_MOD, session.pollFd(), session.pollId, events);
-        } catch (BpfException e) {
-            session.loopFailed(e);
+        synchronized (lifecycle) {
+            // remove() deletes the ring from the set under this lock before its object closes
+            if (session.removed || session.pollFd() < 0) {
+                return;
+            }
+            try {
+                control(EPOLL_CTL_MOD, session.pollFd(), session.pollId, events);
+            } catch (BpfException | RuntimeException e) {
+                session.loopFailed(e);
+            }
         }
     }
 
-    /** Returns how long the thread may wait before a session is due; the caller holds the lock. */
+    /** Returns how long the thread may wait before a session is due. */
     private int waitMillis(long now) {
         long earliest = Long.MAX_VALUE;
         for (ProbeSession session : sessions) {
-            if (session.removed) {
-                return 0;
-            }
             long due = session.backoffEnd != 0 ? session.backoffEnd : session.dueNanos();
             earliest = Math.min(earliest, Math.max(0, due - now));
         }
@@ -302,7 +285,12 @@ final class PollLoop {
         return (int) Math.min(Integer.MAX_VALUE, millis);
     }
 
-    private static void pause() {
+    /** Reports a failure of the thread itself to every session, then pauses the thread. */
+    private void waitFailed(String message) {
+        IllegalStateException failure = new IllegalStateException(message);
+        for (ProbeSession session : sessions) {
+            session.loopFailed(failure);
+        }
         try {
             Thread.sleep(TimeUnit.NANOSECONDS.toMillis(FAILURE_BACKOFF_NANOS));
         } catch (InterruptedException e) {
@@ -311,14 +299,7 @@ final class PollLoop {
         }
     }
 
-    /** Reports a failure of the thread itself to every session. */
-    private void waitFailed(String message) {
-        IllegalStateException failure = new IllegalStateException(message);
-        for (ProbeSession session : sessions) {
-            session.loopFailed(failure);
-        }
-    }
-
+    /** Creates the epoll and wakeup descriptors; the caller holds the lifecycle lock. */
     private void open() throws BpfException {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment state = Native.allocateCallState(arena);
@@ -348,12 +329,13 @@ final class PollLoop {
         }
     }
 
+    /** Adds 1 to the wakeup counter; the caller holds the lifecycle lock. */
     private void wake() {
         int wakeup = wakeupFd;
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment one = arena.allocate(JAVA_LONG);
             one.set(JAVA_LONG, 0, 1L);
-            // Cannot fail but at the counter's limit, which a pending wakeup never reaches.
+            // Fails only at the counter's limit, which the thread's reads keep far away.
             long unused = NativeCall.invoke(() -> (long) Native.WRITE.invokeExact(
                     wakeup, one, JAVA_LONG.byteSize()));
         }
@@ -376,6 +358,7 @@ final class PollLoop {
         }
     }
 
+    /** Closes the epoll and wakeup descriptors; the caller holds the lifecycle lock. */
     private void closeDescriptors() {
         for (int fd : new int[] {wakeupFd, epollFd}) {
             if (fd >= 0) {

@@ -9,6 +9,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 
 import org.tarsier.libbpf.BpfException;
@@ -33,8 +35,9 @@ import org.tarsier.libbpf.RingBuffer;
  * serves every session: the {@link Builder#beforePoll} action, the records in the ring buffer,
  * the periodic step when its period has passed, and the {@link #afterPolls} action. So sessions
  * that wait for the same timeout share one wakeup. If the object has the {@code tarsier_idle}
- * map of {@code tarsier_ringbuf.h}, a session that found no record in its ring sets it and
- * then waits up to 250 ms, because the next record wakes the poller at once. Failures of any of
+ * map of {@code tarsier_ringbuf.h}, a session whose ring stayed empty for a whole poll timeout
+ * sets it and then waits up to its idle wait (250 ms by default), because the next record wakes
+ * the poller at once. Failures of any of
  * them go to the {@link Builder#onFailure} consumer, and the session is served again after a
  * pause of 100 ms; the other sessions go on meanwhile. Record handlers and the periodic step run
  * on the poller thread and must not block for long: they delay every probe.
@@ -57,8 +60,6 @@ public final class ProbeSession implements AutoCloseable {
     public static final String POLLER_THREAD = PollLoop.THREAD_NAME;
     /** Map of tarsier_ringbuf.h. While its entry 0 is 1, the next record wakes the poller. */
     static final String IDLE_MAP = "tarsier_idle";
-    /** Maximum wait of an idle session, so that its before-poll action still runs. */
-    private static final long IDLE_WAIT_NANOS = 250_000_000L;
     private static final byte[] IDLE_VALUE = ByteBuffer.allocate(Integer.BYTES)
             .order(ByteOrder.nativeOrder()).putInt(1).array();
 
@@ -77,16 +78,22 @@ public final class ProbeSession implements AutoCloseable {
     private volatile Runnable afterPolls = () -> { };
     private volatile int pollTimeoutMillis;
     private volatile long periodNanos;
+    /** Maximum wait of an idle session, so that its before-poll action still runs. */
+    private final long idleWaitNanos;
     private boolean stopped;
-    // The fields below are guarded by the poll loop's lock while the session is in the loop.
+    /** Held by the poller thread while it serves this session. */
+    final ReentrantLock serving = new ReentrantLock();
     /** Identifier in the poll loop's epoll set. */
     int pollId;
-    /** Set when the session leaves the poll loop; the loop serves it no more. */
+    /** Set when the session leaves the poll loop, which then serves it no more. */
     volatile boolean removed;
-    /** End of a pause after a failure, in {@link System#nanoTime} units; 0 when none. */
+    // The fields below are read and written by the poller thread only, once the session runs.
+    /** End of a pause after a failure, in {@link System#nanoTime} units. 0 when none. */
     long backoffEnd;
     private boolean idle;
+    private boolean served;
     private long lastServed;
+    private long lastRecord;
     private long lastPeriodicRun;
 
     private ProbeSession(BpfObject object, Builder builder) {
@@ -102,6 +109,7 @@ public final class ProbeSession implements AutoCloseable {
         this.failureHandler = builder.failureHandler;
         this.pollTimeoutMillis = builder.pollTimeoutMillis;
         this.periodNanos = builder.period == null ? 0 : builder.period.toNanos();
+        this.idleWaitNanos = TimeUnit.MILLISECONDS.toNanos(builder.idleWaitMillis);
     }
 
     /**
@@ -174,7 +182,7 @@ public final class ProbeSession implements AutoCloseable {
             return;
         }
         stopped = true;
-        // false from a handler on the poller, or if a handler kept the poller for seconds
+        // false when called on the poller, or when this session's handler kept it for 5 s
         if (!PollLoop.shared().remove(this)) {
             return;
         }
@@ -186,7 +194,7 @@ public final class ProbeSession implements AutoCloseable {
     @Override
     public void close() {
         stop();
-        // BpfObject.close waits for a poll still in progress if the poller did not end in time.
+        // BpfObject.close waits for a poll still in progress if stop() timed out waiting for it.
         object.close();
     }
 
@@ -240,7 +248,7 @@ public final class ProbeSession implements AutoCloseable {
 
     /** Returns when the session must be served next, in {@link System#nanoTime} units. */
     long dueNanos() {
-        long due = lastServed + (idle ? IDLE_WAIT_NANOS : pollTimeoutMillis * 1_000_000L);
+        long due = lastServed + (idle ? idleWaitNanos : pollTimeoutMillis * 1_000_000L);
         if (periodicStep != null) {
             due = Math.min(due, lastPeriodicRun + periodNanos);
         }
@@ -263,11 +271,14 @@ public final class ProbeSession implements AutoCloseable {
                 int consumed = ringBuffer.consume();
                 if (consumed > 0) {
                     idle = false;
-                } else if (!idle && idleFlag != null) {
+                    lastRecord = now;
+                } else if (!idle && idleFlag != null
+                        && (!served || now - lastRecord >= pollTimeoutMillis * 1_000_000L)) {
                     // also at the first round: the ring is empty when the session starts
                     enterIdle();
                 }
             }
+            served = true;
             if (periodicStep != null && now - lastPeriodicRun >= periodNanos) {
                 lastPeriodicRun = now;
                 periodicStep.apply(object);
@@ -286,25 +297,39 @@ public final class ProbeSession implements AutoCloseable {
         return succeeded;
     }
 
-    /** Passes a failure to the failure handler; one that fails itself is dropped. */
+    /** Passes a failure to the failure handler. A failure of the handler itself is dropped. */
     void loopFailed(Exception e) {
         try {
             failureHandler.accept(e);
-        } catch (RuntimeException ignored) {
+        } catch (RuntimeException | Error ignored) {
             // The handler's own failure must not stop the poller that serves every session.
         }
     }
 
     /**
      * Sets the idle flag and drains the ring once more. A record submitted before the flag was
-     * visible is found here, and a later one wakes the poller (tarsier_ringbuf.h). The poller
-     * stays idle, and waits up to IDLE_WAIT_MILLIS, while nothing arrives.
+     * visible is found here, and a later one wakes the poller (tarsier_ringbuf.h). The session
+     * stays idle, and is served at least every idle wait, while nothing arrives.
      */
     private void enterIdle() throws BpfException {
         idleFlag.update(new byte[Integer.BYTES], IDLE_VALUE, 0);
         // orders the flag's store before the ring's loads, as the BPF side orders the reverse
         VarHandle.fullFence();
         idle = ringBuffer.consume() == 0;
+    }
+
+    /** Waits until the poller thread is not serving this session; false if the wait timed out. */
+    boolean awaitNotServed(long timeoutMillis) {
+        try {
+            if (!serving.tryLock(timeoutMillis, TimeUnit.MILLISECONDS)) {
+                return false;
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+        serving.unlock();
+        return true;
     }
 
     private static void requirePositive(Duration period) {
@@ -329,6 +354,7 @@ public final class ProbeSession implements AutoCloseable {
         private ObjectStep periodicStep;
         private Consumer<Exception> failureHandler = e -> { };
         private int pollTimeoutMillis = 100;
+        private int idleWaitMillis = 250;
 
         private Builder(String objectName, byte[] elf) {
             this.objectName = Objects.requireNonNull(objectName, "objectName");
@@ -415,6 +441,18 @@ public final class ProbeSession implements AutoCloseable {
         }
 
         /**
+         * Sets the longest wait in milliseconds of a session that set its idle flag; 250 by
+         * default. It bounds how long the before-poll action may wait.
+         */
+        public Builder idleWaitMillis(int millis) {
+            if (millis <= 0) {
+                throw new IllegalArgumentException("idle wait must be positive: " + millis);
+            }
+            this.idleWaitMillis = millis;
+            return this;
+        }
+
+        /**
          * Opens, configures, loads and attaches the object and hands the session to the poller.
          *
          * @throws BpfException if libbpf or the kernel rejects a step; nothing stays loaded
@@ -426,10 +464,11 @@ public final class ProbeSession implements AutoCloseable {
                 session.loadAndAttach();
                 long now = System.nanoTime();
                 session.lastServed = now;
+                session.lastRecord = now;
                 session.lastPeriodicRun = now;
                 PollLoop.shared().add(session);
                 return session;
-            } catch (BpfException | RuntimeException e) {
+            } catch (BpfException | RuntimeException | Error e) {
                 object.close();
                 throw e;
             }

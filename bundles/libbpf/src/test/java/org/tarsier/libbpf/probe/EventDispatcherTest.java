@@ -214,17 +214,21 @@ class EventDispatcherTest {
         first.start();
         second.start();
         Thread thread = DeliveryThread.shared().thread();
-        first.offer(receiver, fork(1));
-        second.offer(receiver, fork(2));
-        first.flush();
-        second.flush();
-        receiver.awaitCount(2);
+        try {
+            first.offer(receiver, fork(1));
+            second.offer(receiver, fork(2));
+            first.flush();
+            second.flush();
+            receiver.awaitCount(2);
 
-        first.stop();
-        second.offer(receiver, fork(3));
-        second.flush();
-        receiver.awaitCount(3);
-        second.stop();
+            first.stop();
+            second.offer(receiver, fork(3));
+            second.flush();
+            receiver.awaitCount(3);
+        } finally {
+            first.stop();
+            second.stop();
+        }
 
         assertEquals(range(1, 4), receiver.pids);
         assertEquals(List.of(DeliveryThread.THREAD_NAME),
