@@ -15,6 +15,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
+import java.util.function.Function;
 import java.util.stream.Stream;
 
 import org.junit.jupiter.api.Test;
@@ -164,9 +165,14 @@ class ProbeSessionTest {
 
                 // The poller is stuck in the first session's handler, so only the stop itself
                 // can drain the second session's record.
+                long start = System.nanoTime();
                 other.stop();
+                Duration stopping = Duration.ofNanos(System.nanoTime() - start);
 
                 assertEquals(List.of(1L), stopped, "records drained at stop");
+                // waiting for the blocked round would take the 5 s timeout
+                assertTrue(stopping.compareTo(Duration.ofSeconds(2)) < 0,
+                        "stop took " + stopping);
             } finally {
                 release.countDown();
                 other.close();
@@ -180,16 +186,8 @@ class ProbeSessionTest {
         List<Long> healthy = new CopyOnWriteArrayList<>();
         List<Long> failing = new CopyOnWriteArrayList<>();
         List<Exception> failures = new CopyOnWriteArrayList<>();
-        ProbeSession.Builder failingBuilder = sampleSession(failing, new AtomicInteger())
-                .ringBuffer("records", record -> {
-                    long sequence = record.get(
-                            java.lang.foreign.ValueLayout.JAVA_LONG_UNALIGNED, 8);
-                    if (sequence == 1) {
-                        throw new IllegalArgumentException("record " + sequence + " rejected");
-                    }
-                    failing.add(sequence);
-                })
-                .onFailure(failures::add);
+        ProbeSession.Builder failingBuilder = rejectingFirstRecord(failing, failures,
+                IllegalArgumentException::new);
         try (ProbeSession other = sampleSession(healthy, new AtomicInteger()).start();
                 ProbeSession broken = failingBuilder.start()) {
             for (int i = 0; i < 3; i++) {
@@ -204,6 +202,25 @@ class ProbeSessionTest {
                     failures.stream().map(Exception::getMessage).toList());
         }
         assertEquals(0, pollerThreads(), "poller threads");
+    }
+
+    @Test
+    void handlerErrorKeepsPollerRunning() throws Exception {
+        List<Long> sequences = new CopyOnWriteArrayList<>();
+        List<Exception> failures = new CopyOnWriteArrayList<>();
+        ProbeSession.Builder builder = rejectingFirstRecord(sequences, failures,
+                AssertionError::new);
+        try (ProbeSession session = builder.start()) {
+            SampleObject.getppid();
+            await(() -> !failures.isEmpty());
+            SampleObject.getppid();
+
+            await(() -> sequences.size() >= 1);
+
+            assertEquals(List.of(2L), sequences);
+            assertEquals("record 1 rejected", failures.get(0).getCause().getMessage());
+            assertEquals(1, pollerThreads(), "poller threads");
+        }
     }
 
     @Test
@@ -238,6 +255,32 @@ class ProbeSessionTest {
                         record.get(java.lang.foreign.ValueLayout.JAVA_LONG_UNALIGNED, 8)))
                 .periodic(Duration.ofMillis(20), object -> periodicRuns.incrementAndGet())
                 .pollTimeoutMillis(50);
+    }
+
+    /**
+     * Returns a sample session whose handler throws {@code failure} with the message "record 1
+     * rejected" for the first record and adds the sequence numbers of the others to
+     * {@code accepted}.
+     */
+    private static ProbeSession.Builder rejectingFirstRecord(List<Long> accepted,
+            List<Exception> failures, Function<String, ? extends Throwable> failure) {
+        return sampleSession(accepted, new AtomicInteger())
+                .ringBuffer("records", record -> {
+                    long sequence = record.get(
+                            java.lang.foreign.ValueLayout.JAVA_LONG_UNALIGNED, 8);
+                    if (sequence == 1) {
+                        throwUnchecked(failure.apply("record " + sequence + " rejected"));
+                    }
+                    accepted.add(sequence);
+                })
+                .onFailure(failures::add);
+    }
+
+    private static void throwUnchecked(Throwable failure) {
+        if (failure instanceof RuntimeException runtime) {
+            throw runtime;
+        }
+        throw (Error) failure;
     }
 
     private static void await(BooleanSupplier condition) throws InterruptedException {

@@ -114,8 +114,8 @@ final class PollLoop {
      * Removes a session, so it is served no more. Waits up to 5 s until the thread is not serving
      * it. When the last session leaves, also waits for the thread to end.
      *
-     * @return false if called by the thread itself (from a session's handler), or if the wait
-     *         timed out. The session is not served again either way.
+     * @return false if called from the session's own round on the thread (from its handler), or
+     *         if the wait timed out. The session is not served again either way.
      */
     boolean remove(ProbeSession session) {
         session.removed = true;
@@ -124,26 +124,27 @@ final class PollLoop {
             if (!sessions.remove(session)) {
                 return true;
             }
-            if (session.pollFd() >= 0) {
-                try {
+            try {
+                if (session.pollFd() >= 0) {
                     control(EPOLL_CTL_DEL, session.pollFd(), session.pollId, 0);
-                } catch (BpfException e) {
-                    // The descriptor leaves the epoll set anyway when the object closes it.
-                    session.loopFailed(e);
                 }
+            } catch (BpfException | RuntimeException e) {
+                // The descriptor leaves the epoll set anyway when the object closes it.
+                session.loopFailed(e);
             }
-            ending = thread;
-            if (sessions.isEmpty() && ending != null) {
+            ending = sessions.isEmpty() ? thread : null;
+            if (ending != null) {
                 wake();
             }
         }
-        if (Thread.currentThread() == ending) {
+        if (session.serving.isHeldByCurrentThread()) {
+            // called from this session's own handler: its round is still in progress
             return false;
         }
         if (!session.awaitNotServed(REMOVE_TIMEOUT_MILLIS)) {
             return false;
         }
-        if (ending != null) {
+        if (ending != null && ending != Thread.currentThread()) {
             awaitEnd(ending);
         }
         return true;
@@ -262,23 +263,29 @@ final class PollLoop {
     private void listen(ProbeSession session, int events) {
         synchronized (lifecycle) {
             // remove() deletes the ring from the set under this lock before its object closes
-            if (session.removed || session.pollFd() < 0) {
+            if (session.removed) {
                 return;
             }
             try {
-                control(EPOLL_CTL_MOD, session.pollFd(), session.pollId, events);
+                if (session.pollFd() >= 0) {
+                    control(EPOLL_CTL_MOD, session.pollFd(), session.pollId, events);
+                }
             } catch (BpfException | RuntimeException e) {
                 session.loopFailed(e);
             }
         }
     }
 
-    /** Returns how long the thread may wait before a session is due. */
+    /** Returns how long the thread may wait before a session is due; -1 for no limit. */
     private int waitMillis(long now) {
         long earliest = Long.MAX_VALUE;
         for (ProbeSession session : sessions) {
             long due = session.backoffEnd != 0 ? session.backoffEnd : session.dueNanos();
             earliest = Math.min(earliest, Math.max(0, due - now));
+        }
+        if (earliest == Long.MAX_VALUE) {
+            // no session left: remove() has already woken the thread to end it
+            return -1;
         }
         // rounded up, so the thread does not wake a moment too early and wait again
         long millis = (earliest + 999_999) / 1_000_000;

@@ -268,7 +268,16 @@ public final class ProbeSession implements AutoCloseable {
             if (ringBuffer != null) {
                 // The BPF programs wake the poller only when much data waits, or when the ring
                 // was idle (tarsier_ringbuf.h), so every round consumes what arrived.
-                int consumed = ringBuffer.consume();
+                int consumed;
+                try {
+                    consumed = ringBuffer.consume();
+                } catch (BpfException | RuntimeException | Error e) {
+                    // A handler failed after records were taken, and one of them may have
+                    // cleared the idle flag in the kernel: stay on the poll timeout.
+                    idle = false;
+                    lastRecord = now;
+                    throw e;
+                }
                 if (consumed > 0) {
                     idle = false;
                     lastRecord = now;

@@ -27,6 +27,7 @@ class EventDispatcherTest {
     private static final class Receiver implements EventAdmin {
         final List<Long> pids = new CopyOnWriteArrayList<>();
         final List<String> threads = new CopyOnWriteArrayList<>();
+        final List<Thread> threadObjects = new CopyOnWriteArrayList<>();
         volatile CountDownLatch gate = new CountDownLatch(0);
 
         @Override
@@ -44,6 +45,7 @@ class EventDispatcherTest {
             Event tarsier = (Event) event.getProperty(Topics.PROPERTY_EVENT);
             pids.add((long) tarsier.header().pid());
             threads.add(Thread.currentThread().getName());
+            threadObjects.add(Thread.currentThread());
         }
 
         void awaitCount(int count) throws InterruptedException {
@@ -231,8 +233,7 @@ class EventDispatcherTest {
         }
 
         assertEquals(range(1, 4), receiver.pids);
-        assertEquals(List.of(DeliveryThread.THREAD_NAME),
-                receiver.threads.stream().distinct().toList());
+        assertEquals(List.of(thread), receiver.threadObjects.stream().distinct().toList());
         assertTrue(thread.join(java.time.Duration.ofSeconds(1)), "thread after the last stop");
         assertEquals(null, DeliveryThread.shared().thread(), "current thread after the last stop");
     }
