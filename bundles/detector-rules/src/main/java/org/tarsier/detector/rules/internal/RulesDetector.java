@@ -47,6 +47,9 @@ import org.tarsier.detector.rules.internal.eval.UserNames;
  * because {@code Detector.status()} and {@code RuleEngine.status()} return different types.
  */
 @Component(
+        // immediate: the Detector service that readiness waits for must not wait for a first
+        // event, which a quiet host may not produce for a long time
+        immediate = true,
         configurationPid = Settings.PID,
         configurationPolicy = ConfigurationPolicy.OPTIONAL,
         service = {EventHandler.class, RuleEngine.class},
